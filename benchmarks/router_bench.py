@@ -1,0 +1,189 @@
+"""Router benchmark: fp32 against int8, and a nearest-neighbour peer, measured in one run.
+
+    python -m benchmarks.router_bench [--model-dir DIR] [--out benchmarks/results/router.json]
+
+Each contender runs in its own process, so peak RSS is its own. Latency is measured on one thread, the
+way the router runs on a device beside Whisper and the specialists. The peer routes by the labels of
+the nearest training utterances in all-MiniLM-L6-v2 embedding space (how embedding routers such as
+semantic-router work), with its escalation threshold calibrated on the same validation split.
+Needs the export extra (torch) to export the peer's encoder.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import resource
+import statistics
+import subprocess
+import sys
+import time
+from collections.abc import Callable, Sequence
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+
+from edge_runtime.config import DEFAULT_MODEL_DIR
+from edge_runtime.labels import ROUTER_LABELS
+from edge_runtime.manifest import Manifest
+from edge_runtime.router import Router, RouterOptions
+from export import datasets, router_eval
+
+#: 16 tokens with [CLS] and [SEP]: the utterance the latency target is stated for.
+UTTERANCE_16 = "how much did i spend on groceries and dining out last month on my card"
+RESULTS = Path(__file__).resolve().parent / "results"
+CONTENDERS = ("fp32", "int8", "knn-peer")
+BATCH = 32
+
+
+def _percentiles(samples_s: Sequence[float]) -> dict[str, float]:
+    ordered = sorted(samples_s)
+    return {
+        "p50_ms": 1000 * statistics.median(ordered),
+        "p95_ms": 1000 * ordered[min(len(ordered) - 1, int(0.95 * len(ordered)))],
+    }
+
+
+def _timed(fn: Callable[[], object], repeat: int, warmup: int = 20) -> list[float]:
+    for _ in range(warmup):
+        fn()
+    samples = []
+    for _ in range(repeat):
+        start = time.perf_counter()
+        fn()
+        samples.append(time.perf_counter() - start)
+    return samples
+
+
+def _measure(
+    name: str,
+    score: Callable[[Sequence[str]], np.ndarray],
+    count_tokens: Callable[[str], int],
+    threshold: float,
+    size_bytes: int,
+) -> dict[str, Any]:
+    """Latency, throughput and accuracy of one contender whose ``score`` gives class probabilities."""
+    examples = datasets.router_dataset()
+    test = datasets.by_split(examples, "test")
+    texts = [example.text for example in test]
+
+    short = _percentiles(_timed(lambda: score([UTTERANCE_16]), repeat=500))
+    per_utterance = _timed(lambda: None, repeat=0, warmup=0)
+    probs = []
+    for text in texts:
+        start = time.perf_counter()
+        probs.append(score([text])[0])
+        per_utterance.append(time.perf_counter() - start)
+    start = time.perf_counter()
+    for offset in range(0, len(texts), BATCH):
+        score(texts[offset : offset + BATCH])
+    batched_s = time.perf_counter() - start
+
+    return {
+        "name": name,
+        "tokens_in_short_utterance": count_tokens(UTTERANCE_16),
+        "short_utterance": short,
+        "test_split_per_utterance": _percentiles(per_utterance),
+        "batched_utterances_per_s": len(texts) / batched_s,
+        "peak_rss_mib": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024,
+        "model_mib": size_bytes / 2**20,
+        "threshold": threshold,
+        "test": router_eval.report(np.array(probs), test, threshold),
+    }
+
+
+def run_router(model_dir: Path, variant: str) -> dict[str, Any]:
+    router = Router(model_dir, RouterOptions(variant=variant, threads=1))
+    tokenizer = router._tokenizer
+    size = Manifest.load(model_dir).file("router", variant).bytes
+    return _measure(
+        f"router {variant}",
+        lambda texts: router.scores(texts).probabilities,
+        lambda text: len(tokenizer.encode(text).ids),
+        router.threshold,
+        size,
+    )
+
+
+def run_peer(model_dir: Path) -> dict[str, Any]:
+    from benchmarks.knn_peer import KnnPeer
+
+    examples = datasets.router_dataset()
+    peer = KnnPeer.fit(datasets.by_split(examples, "train"))
+    validation = datasets.by_split(examples, "validation")
+    threshold = router_eval.calibrate_threshold(router_eval.probabilities(peer.scores, validation), validation)
+    return _measure("knn peer", peer.scores, peer.count_tokens, threshold, peer.size_bytes)
+
+
+def _worker(contender: str, model_dir: Path) -> dict[str, Any]:
+    """Run one contender in a fresh interpreter and return what it measured."""
+    command = [sys.executable, "-m", "benchmarks.router_bench", "--worker", contender, "--model-dir", str(model_dir)]
+    done = subprocess.run(command, capture_output=True, text=True, check=False)
+    if done.returncode != 0:
+        raise RuntimeError(f"{contender} failed:\n{done.stderr}")
+    result: dict[str, Any] = json.loads(done.stdout.splitlines()[-1])
+    return result
+
+
+def _table(results: dict[str, dict[str, Any]]) -> str:
+    names = list(results)
+    rows: list[tuple[str, Callable[[dict[str, Any]], str]]] = [
+        ("p50 ms, 16-token utterance", lambda r: f"{r['short_utterance']['p50_ms']:.2f}"),
+        ("p95 ms, 16-token utterance", lambda r: f"{r['short_utterance']['p95_ms']:.2f}"),
+        ("p50 ms, test split", lambda r: f"{r['test_split_per_utterance']['p50_ms']:.2f}"),
+        ("p95 ms, test split", lambda r: f"{r['test_split_per_utterance']['p95_ms']:.2f}"),
+        (f"utterances/s, batch {BATCH}", lambda r: f"{r['batched_utterances_per_s']:.0f}"),
+        ("peak RSS MiB", lambda r: f"{r['peak_rss_mib']:.0f}"),
+        ("model MiB", lambda r: f"{r['model_mib']:.1f}"),
+        ("escalation threshold", lambda r: f"{r['threshold']:.2f}"),
+        ("test accuracy, all", lambda r: f"{r['test']['accuracy']:.1%}"),
+    ]
+
+    def label_accuracy(label: str) -> Callable[[dict[str, Any]], str]:
+        return lambda r: f"{r['test']['per_label'][label]['accuracy']:.1%}"
+
+    rows += [(f"  {label}", label_accuracy(label)) for label in ROUTER_LABELS]
+    width = max(len(label) for label, _ in rows)
+    lines = [f"| {'one thread':<{width}} | " + " | ".join(f"{n:>10}" for n in names) + " |"]
+    lines.append(f"|{'-' * (width + 2)}|" + "|".join("-" * 12 for _ in names) + "|")
+    lines += [
+        f"| {label:<{width}} | " + " | ".join(f"{cell(results[n]):>10}" for n in names) + " |" for label, cell in rows
+    ]
+    return "\n".join(lines)
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--model-dir", type=Path, default=DEFAULT_MODEL_DIR)
+    parser.add_argument("--out", type=Path, default=RESULTS / "router.json")
+    parser.add_argument("--worker", choices=CONTENDERS, help=argparse.SUPPRESS)
+    args = parser.parse_args(argv)
+
+    if args.worker:
+        result = run_peer(args.model_dir) if args.worker == "knn-peer" else run_router(args.model_dir, args.worker)
+        print(json.dumps(result))
+        return 0
+
+    results = {}
+    for contender in CONTENDERS:
+        print(f"measuring {contender} ...", file=sys.stderr, flush=True)
+        results[contender] = _worker(contender, args.model_dir)
+    int8, peer = results["int8"], results["knn-peer"]
+    targets = {
+        "int8 p50 <= 1.5 ms for a 16-token utterance": int8["short_utterance"]["p50_ms"] <= 1.5,
+        "int8 accuracy >= knn peer accuracy": int8["test"]["accuracy"] >= peer["test"]["accuracy"],
+        "int8 accuracy within 1 point of fp32": results["fp32"]["test"]["accuracy"] - int8["test"]["accuracy"] <= 0.01,
+    }
+    print(_table(results))
+    print(f"\nheld-out test split: {int8['test']['n']} utterances; 16-token utterance: {UTTERANCE_16!r}")
+    for target, met in targets.items():
+        print(f"{'met' if met else 'MISSED'}: {target}")
+    args.out.parent.mkdir(parents=True, exist_ok=True)
+    args.out.write_text(json.dumps({"results": results, "targets": targets}, indent=2) + "\n")
+    print(f"wrote {args.out}")
+    return 0 if all(targets.values()) else 1
+
+
+if __name__ == "__main__":
+    sys.exit(main())

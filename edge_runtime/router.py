@@ -1,0 +1,149 @@
+"""The router: one utterance in, one of the contract's labels out, with the int8 ONNX encoder.
+
+Runs on onnxruntime and tokenizers alone. Low-confidence predictions become ``escalate``: the threshold
+was calibrated on the validation split at build time and is read from the manifest.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Sequence
+from dataclasses import dataclass
+from pathlib import Path
+
+import numpy as np
+import onnxruntime
+from tokenizers import Tokenizer
+
+from edge_runtime.labels import ESCALATE, ROUTER_LABELS
+from edge_runtime.manifest import BUILD_COMMAND, Manifest, ModelError
+
+logger = logging.getLogger(__name__)
+
+VARIANTS = ("int8", "fp32")
+
+
+@dataclass(frozen=True)
+class RouterOptions:
+    """How the router runs.
+
+    Attributes:
+        variant: ``int8`` (what ships) or ``fp32`` (the reference, for benchmarks).
+        threads: onnxruntime intra-op threads. One is right beside other models on a small device.
+        max_tokens: utterances are cut to this many tokens, [CLS] and [SEP] included.
+        max_chars: text beyond this is dropped before tokenizing, so a runaway input costs nothing.
+        providers: onnxruntime execution providers in order of preference; CPU is always the fallback.
+    """
+
+    variant: str = "int8"
+    threads: int = 1
+    max_tokens: int = 128
+    max_chars: int = 2000
+    providers: tuple[str, ...] = ("CPUExecutionProvider",)
+
+    def __post_init__(self) -> None:
+        if self.variant not in VARIANTS:
+            raise ValueError(f"router variant must be one of {', '.join(VARIANTS)}, not {self.variant!r}")
+        if self.threads < 1:
+            raise ValueError(f"router threads must be at least 1, not {self.threads}")
+        if not 8 <= self.max_tokens <= 512:
+            raise ValueError(f"router max_tokens must be between 8 and 512, not {self.max_tokens}")
+
+
+@dataclass(frozen=True)
+class Route:
+    """The router's decision for one utterance.
+
+    ``confidence`` is the classifier's probability of its best guess; when it is below the calibrated
+    threshold the label is ``escalate`` whatever that guess was. An empty utterance has no label.
+    """
+
+    text: str
+    label: str | None
+    confidence: float | None
+    truncated: bool = False
+
+
+@dataclass(frozen=True)
+class Scores:
+    """Raw classifier output for a batch: probabilities over ``ROUTER_LABELS`` and truncation flags."""
+
+    probabilities: np.ndarray
+    truncated: list[bool]
+
+
+class Router:
+    """A loaded router model. Thread-safe: onnxruntime sessions allow concurrent ``run`` calls."""
+
+    def __init__(self, model_dir: Path, options: RouterOptions | None = None) -> None:
+        self.options = options or RouterOptions()
+        manifest = Manifest.load(model_dir)
+        spec = manifest.model("router")
+        labels = tuple(spec.get("labels", ()))
+        if labels != ROUTER_LABELS:
+            raise ModelError(
+                f"the router in {model_dir} was built for labels {labels}, this runtime expects {ROUTER_LABELS}; "
+                f"rebuild it with: {BUILD_COMMAND}"
+            )
+        self.threshold = float(spec["confidence_threshold"])
+        model_path = manifest.verified_path("router", self.options.variant)
+        tokenizer_path = manifest.verified_path("router", "tokenizer")
+
+        self._tokenizer = Tokenizer.from_file(str(tokenizer_path))
+        self._tokenizer.no_padding()
+        self._tokenizer.enable_truncation(self.options.max_tokens)
+        self._session = self._open_session(model_path)
+        logger.info("router loaded: %s (%s, %d thread(s))", model_path, self.options.variant, self.options.threads)
+
+    def _open_session(self, path: Path) -> onnxruntime.InferenceSession:
+        settings = onnxruntime.SessionOptions()
+        settings.intra_op_num_threads = self.options.threads
+        settings.inter_op_num_threads = 1
+        settings.execution_mode = onnxruntime.ExecutionMode.ORT_SEQUENTIAL
+        settings.graph_optimization_level = onnxruntime.GraphOptimizationLevel.ORT_ENABLE_ALL
+        # Spinning threads burn the cores that Whisper and the specialists share with the router.
+        settings.add_session_config_entry("session.intra_op.allow_spinning", "0")
+        available = set(onnxruntime.get_available_providers())
+        providers = [p for p in self.options.providers if p in available] or ["CPUExecutionProvider"]
+        try:
+            return onnxruntime.InferenceSession(str(path), sess_options=settings, providers=providers)
+        except Exception as error:  # onnxruntime raises several unrelated exception types for a bad graph
+            raise ModelError(
+                f"router model {path} could not be loaded ({error}); rebuild it with: {BUILD_COMMAND}"
+            ) from error
+
+    def scores(self, texts: Sequence[str]) -> Scores:
+        """Class probabilities for non-empty texts, in one padded batch."""
+        clipped = [text[: self.options.max_chars] for text in texts]
+        encodings = self._tokenizer.encode_batch(clipped)
+        truncated = [
+            bool(encoding.overflowing) or len(text) < len(original)
+            for encoding, text, original in zip(encodings, clipped, texts, strict=True)
+        ]
+        width = max(len(encoding.ids) for encoding in encodings)
+        input_ids = np.zeros((len(encodings), width), dtype=np.int64)
+        attention = np.zeros((len(encodings), width), dtype=np.int64)
+        for row, encoding in enumerate(encodings):
+            input_ids[row, : len(encoding.ids)] = encoding.ids
+            attention[row, : len(encoding.ids)] = 1
+        (logits,) = self._session.run(["logits"], {"input_ids": input_ids, "attention_mask": attention})
+        shifted = logits - logits.max(axis=1, keepdims=True)
+        exp = np.exp(shifted)
+        return Scores(probabilities=exp / exp.sum(axis=1, keepdims=True), truncated=truncated)
+
+    def route(self, texts: Sequence[str]) -> list[Route]:
+        """Route a batch of utterances, in order. Blank utterances get a route with no label."""
+        routes: list[Route | None] = [None] * len(texts)
+        wanted = [index for index, text in enumerate(texts) if text.strip()]
+        if wanted:
+            scores = self.scores([texts[index].strip() for index in wanted])
+            for row, index in enumerate(wanted):
+                probabilities = scores.probabilities[row]
+                best = int(probabilities.argmax())
+                confidence = float(probabilities[best])
+                label = ROUTER_LABELS[best] if confidence >= self.threshold else ESCALATE
+                routes[index] = Route(texts[index], label, confidence, scores.truncated[row])
+        return [route or Route(texts[index], None, None) for index, route in enumerate(routes)]
+
+    def route_one(self, text: str) -> Route:
+        return self.route([text])[0]

@@ -1,0 +1,27 @@
+"""``python -m export build``: build every model the edge daemon loads."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from pathlib import Path
+
+from edge_runtime.config import DEFAULT_MODEL_DIR
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="python -m export", description=__doc__)
+    commands = parser.add_subparsers(dest="command", required=True)
+    build = commands.add_parser("build", help="build the models (does nothing when they are up to date)")
+    build.add_argument("--model-dir", type=Path, default=DEFAULT_MODEL_DIR, help="default: %(default)s")
+    build.add_argument("--force", action="store_true", help="rebuild even when the models are up to date")
+    args = parser.parse_args(argv)
+
+    # Imported here so that `--help` answers without loading torch.
+    from export.build import main as build_main
+
+    return build_main(args.model_dir.resolve(), force=args.force)
+
+
+if __name__ == "__main__":
+    sys.exit(main())

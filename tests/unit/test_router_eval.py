@@ -1,0 +1,69 @@
+"""Threshold calibration and the quality gate, on hand-made probabilities."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+
+from edge_runtime.labels import ESCALATE, ROUTER_LABELS
+from export.datasets import LabelledText
+from export.router_eval import GateConfig, accuracy, calibrate_threshold, decide, gate_failures, report
+
+
+def _example(label: str, acceptable: tuple[str, ...] = ()) -> LabelledText:
+    return LabelledText(text=label, label=label, acceptable=acceptable or (label,), source="test", split="test")
+
+
+def _probs(rows: list[tuple[str, float]]) -> np.ndarray:
+    """One row per (best label, its probability); the rest of the mass spread evenly."""
+    out = np.zeros((len(rows), len(ROUTER_LABELS)))
+    for row, (label, p) in enumerate(rows):
+        out[row, :] = (1 - p) / (len(ROUTER_LABELS) - 1)
+        out[row, ROUTER_LABELS.index(label)] = p
+    return out
+
+
+def test_when_confidence_is_below_threshold_then_decision_is_escalate() -> None:
+    probs = _probs([("savings", 0.9), ("savings", 0.4)])
+    assert decide(probs, 0.5) == ["savings", ESCALATE]
+
+
+def test_when_an_alternative_label_is_acceptable_then_it_counts_as_right() -> None:
+    examples = [_example("accounts", ("accounts", "transfers")), _example("savings")]
+    assert accuracy(["transfers", "accounts"], examples) == 0.5
+
+
+def test_when_low_confidence_guesses_are_wrong_then_calibration_escalates_them() -> None:
+    # Confident guesses are right; the unsure ones are hard questions that should escalate.
+    probs = _probs([("savings", 0.95), ("accounts", 0.9), ("savings", 0.45), ("accounts", 0.5)])
+    examples = [_example("savings"), _example("accounts"), _example(ESCALATE), _example(ESCALATE)]
+    threshold = calibrate_threshold(probs, examples)
+    assert 0.5 < threshold <= 0.9
+    assert report(probs, examples, threshold)["accuracy"] == 1.0
+
+
+def test_when_every_guess_is_right_then_calibration_picks_the_lowest_threshold() -> None:
+    probs = _probs([("savings", 0.95), ("accounts", 0.6)])
+    assert calibrate_threshold(probs, [_example("savings"), _example("accounts")]) == pytest.approx(0.20)
+
+
+def _metrics(accuracy: float, per_label: dict[str, float]) -> dict[str, object]:
+    return {"accuracy": accuracy, "per_label": {k: {"n": 10, "accuracy": v} for k, v in per_label.items()}}
+
+
+@pytest.mark.parametrize(
+    ("fp32", "int8", "failures"),
+    [
+        (0.95, 0.945, []),
+        (0.95, 0.93, ["below fp32"]),
+        (0.95, 0.95, ["for savings"]),
+    ],
+    ids=["within-one-point", "int8-drops-two-points", "label-below-floor"],
+)
+def test_when_int8_is_worse_than_allowed_then_gate_fails(fp32: float, int8: float, failures: list[str]) -> None:
+    gate = GateConfig(max_int8_drop=0.01, per_label_floor=0.85)
+    savings = 0.80 if failures == ["for savings"] else 0.90
+    found = gate_failures(_metrics(fp32, {"savings": 0.9}), _metrics(int8, {"savings": savings}), gate)
+    assert len(found) == len(failures)
+    for fragment, message in zip(failures, found, strict=True):
+        assert fragment in message
