@@ -45,9 +45,18 @@ def _export_encoder(target: Path) -> None:
             return torch.nn.functional.normalize(pooled, dim=-1)
 
     fp32 = target.with_name("embedder.fp32.onnx")
-    export_fp32(Embedder(), fp32)  # type: ignore[arg-type]
+    export_fp32(Embedder(), fp32)
     quantize_int8(fp32, target, QuantRecipe())
     fp32.unlink()
+
+
+def encoder_path() -> Path:
+    """The peer's int8 encoder, exported on first use (with torch, so before any measurement starts)."""
+    model = CACHE / "embedder.int8.onnx"
+    if not model.is_file():
+        CACHE.mkdir(exist_ok=True)
+        _export_encoder(model)
+    return model
 
 
 @dataclass
@@ -64,10 +73,7 @@ class KnnPeer:
     def fit(cls, examples: Sequence[LabelledText]) -> KnnPeer:
         from export.router_train import base_model_dir
 
-        CACHE.mkdir(exist_ok=True)
-        model = CACHE / "embedder.int8.onnx"
-        if not model.is_file():
-            _export_encoder(model)
+        model = encoder_path()
         settings = onnxruntime.SessionOptions()
         settings.intra_op_num_threads = 1
         settings.add_session_config_entry("session.intra_op.allow_spinning", "0")

@@ -19,8 +19,8 @@ from edge_runtime.router import Route, Router
 
 logger = logging.getLogger(__name__)
 
-#: Most lines routed in one batch when reading stdin.
-MAX_BATCH = 32
+#: Most stdin lines routed together; the router sorts them by length into smaller model batches.
+MAX_BATCH = 128
 #: A line longer than this many bytes is cut before decoding; the router reads far less than this anyway.
 MAX_LINE_BYTES = 64 * 1024
 

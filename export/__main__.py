@@ -15,12 +15,18 @@ def main(argv: list[str] | None = None) -> int:
     build = commands.add_parser("build", help="build the models (does nothing when they are up to date)")
     build.add_argument("--model-dir", type=Path, default=DEFAULT_MODEL_DIR, help="default: %(default)s")
     build.add_argument("--force", action="store_true", help="rebuild even when the models are up to date")
+    build.add_argument(
+        "--cache-dir",
+        type=Path,
+        default=Path(__file__).resolve().parent.parent / ".cache" / "export",
+        help="fine-tuned weights are kept here so that later steps can change without retraining",
+    )
     args = parser.parse_args(argv)
 
     # Imported here so that `--help` answers without loading torch.
     from export.build import main as build_main
 
-    return build_main(args.model_dir.resolve(), force=args.force)
+    return build_main(args.model_dir.resolve(), args.cache_dir.resolve(), force=args.force)
 
 
 if __name__ == "__main__":

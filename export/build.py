@@ -1,9 +1,9 @@
 """Build every model the daemon loads into a model directory with a manifest.
 
-The build is keyed by what the models depend on (training data hash, hyper-parameters, quantization
-recipe, base weights' package version). When the model directory already holds a build with that key and
-its files match their sha256, there is nothing to do. A candidate that fails the quality gate is left in
-the staging directory for inspection and never replaces the models in place.
+The build is keyed by what the models depend on (training data hash, hyper-parameters, base weights'
+package version, quantization recipe, calibration and gate). When the model directory already holds a
+build with that key and its files match their sha256, there is nothing to do. A candidate that fails
+the quality gate is left in the staging directory for inspection and never replaces the models in place.
 """
 
 from __future__ import annotations
@@ -51,18 +51,39 @@ class RouterBuild:
     quant: onnx_router.QuantRecipe = field(default_factory=onnx_router.QuantRecipe)
     gate: router_eval.GateConfig = field(default_factory=router_eval.GateConfig)
     data_seed: int = datasets.DATA_SEED
+    #: Cost of a needless escalation relative to a wrong on-device route, for threshold calibration.
+    escalation_cost: float = 0.5
+    #: Among equally costly thresholds, the lowest: the cost curve is flat over a wide range, and a
+    #: question kept on the device is answered faster and at no cloud cost.
+    threshold_tie_break: str = "lowest"
+
+    def training_key(self, data_sha256: str) -> str:
+        """What the fine-tuned weights depend on; they are cached under this key."""
+        return _digest(
+            {
+                "labels": ROUTER_LABELS,
+                "data_sha256": data_sha256,
+                "train": self.train.to_json(),
+                "base": [router_train.BASE_PACKAGE, router_train.base_model_version()],
+            }
+        )
 
     def key(self, data_sha256: str) -> str:
-        payload = {
-            "format": MANIFEST_FORMAT,
-            "labels": ROUTER_LABELS,
-            "data_sha256": data_sha256,
-            "train": self.train.to_json(),
-            "quant": {k: v for k, v in self.quant.to_json().items() if k != "tool"},
-            "gate": self.gate.to_json(),
-            "base": [router_train.BASE_PACKAGE, router_train.base_model_version()],
-        }
-        return hashlib.sha256(json.dumps(payload, sort_keys=True).encode()).hexdigest()
+        """What the whole router build depends on."""
+        return _digest(
+            {
+                "format": MANIFEST_FORMAT,
+                "training": self.training_key(data_sha256),
+                "quant": {k: v for k, v in self.quant.to_json().items() if k != "tool"},
+                "gate": self.gate.to_json(),
+                "escalation_cost": self.escalation_cost,
+                "threshold_tie_break": self.threshold_tie_break,
+            }
+        )
+
+
+def _digest(payload: dict[str, Any]) -> str:
+    return hashlib.sha256(json.dumps(payload, sort_keys=True).encode()).hexdigest()
 
 
 def _progress(console: Console) -> Progress:
@@ -107,8 +128,14 @@ def _write_manifest(model_dir: Path, section: dict[str, Any]) -> None:
     os.replace(temporary, path)
 
 
-def build_router(model_dir: Path, config: RouterBuild, console: Console, force: bool = False) -> dict[str, Any] | None:
-    """Build the router into ``model_dir``; return its manifest section, or None when it was up to date."""
+def build_router(
+    model_dir: Path, config: RouterBuild, console: Console, cache_dir: Path | None = None, force: bool = False
+) -> dict[str, Any] | None:
+    """Build the router into ``model_dir``; return its manifest section, or None when it was up to date.
+
+    Fine-tuned weights are kept in ``cache_dir`` under their training key, so a change to export,
+    quantization, calibration or the gate does not retrain.
+    """
     started = time.monotonic()
     examples = datasets.router_dataset(config.data_seed)
     data_sha256 = datasets.dataset_sha256(examples)
@@ -129,20 +156,12 @@ def build_router(model_dir: Path, config: RouterBuild, console: Console, force: 
     shutil.rmtree(stage, ignore_errors=True)
     (stage / ROUTER_DIR).mkdir(parents=True)
 
-    torch.set_num_threads(max(1, os.cpu_count() or 1))
-    with _progress(console) as progress:
-        task = progress.add_task("fine-tune MiniLM", total=None, note="")
-
-        def on_step(step: int, total: int, loss: float) -> None:
-            progress.update(task, completed=step, total=total, note=f"loss {loss:.3f}")
-            if not console.is_terminal and (step % 50 == 0 or step == total):
-                # A log file gets no live bar; a line now and then shows the build is moving.
-                console.print(f"fine-tune MiniLM: step {step}/{total}, loss {loss:.3f}")
-
-        model = router_train.train_router(train, config.train, on_step)
+    model = _fine_tuned(train, config, config.training_key(data_sha256), cache_dir, console)
 
     console.print("router: exporting to ONNX and quantizing to int8")
-    onnx_router.export_fp32(model, stage / ROUTER_FILES["fp32"], fuse=config.quant.fuse_bert_ops)
+    onnx_router.export_fp32(
+        model, stage / ROUTER_FILES["fp32"], fuse=config.quant.fuse_bert_ops, attention=config.quant.attention
+    )
     onnx_router.quantize_int8(stage / ROUTER_FILES["fp32"], stage / ROUTER_FILES["int8"], config.quant)
     shutil.copyfile(router_train.base_model_dir() / "tokenizer.json", stage / ROUTER_FILES["tokenizer"])
 
@@ -153,7 +172,9 @@ def build_router(model_dir: Path, config: RouterBuild, console: Console, force: 
     }
     _write_manifest(stage, section)
     probs = _evaluate(stage, validation, test, console)
-    threshold = router_eval.calibrate_threshold(probs["int8", "validation"], validation)
+    threshold = router_eval.calibrate_threshold(
+        probs["int8", "validation"], validation, config.escalation_cost, config.threshold_tie_break
+    )
     metrics = {
         variant: {
             "validation": router_eval.report(probs[variant, "validation"], validation, threshold),
@@ -180,9 +201,15 @@ def build_router(model_dir: Path, config: RouterBuild, console: Console, force: 
             "training": {
                 **config.train.to_json(),
                 "torch": torch.__version__,
-                "seconds": round(time.monotonic() - started),
+                "build_seconds": round(time.monotonic() - started),
             },
             "quantization": config.quant.to_json(),
+            "calibration": {
+                "objective": "lowest routing cost on the validation split, int8",
+                "wrong_route_cost": 1.0,
+                "escalation_cost": config.escalation_cost,
+                "tie_break": config.threshold_tie_break,
+            },
             "gate": config.gate.to_json(),
             "metrics": metrics,
         }
@@ -197,6 +224,35 @@ def build_router(model_dir: Path, config: RouterBuild, console: Console, force: 
         )
     _install(stage, model_dir, section)
     return section
+
+
+def _fine_tuned(
+    train: list[datasets.LabelledText], config: RouterBuild, key: str, cache_dir: Path | None, console: Console
+) -> router_train.RouterClassifier:
+    """The fine-tuned router: from the cache when these weights were trained before, else trained now."""
+    cached = cache_dir / f"router-{key[:16]}.pt" if cache_dir else None
+    if cached is not None and cached.is_file():
+        console.print(f"router: fine-tuned weights from {cached}")
+        model = router_train.new_router(config.train)
+        model.load_state_dict(torch.load(cached, weights_only=True))
+        model.eval()
+        return model
+
+    torch.set_num_threads(max(1, os.cpu_count() or 1))
+    with _progress(console) as progress:
+        task = progress.add_task("fine-tune MiniLM", total=None, note="")
+
+        def on_step(step: int, total: int, loss: float) -> None:
+            progress.update(task, completed=step, total=total, note=f"loss {loss:.3f}")
+            if not console.is_terminal and (step % 50 == 0 or step == total):
+                # A log file gets no live bar; a line now and then shows the build is moving.
+                console.print(f"fine-tune MiniLM: step {step}/{total}, loss {loss:.3f}")
+
+        model = router_train.train_router(train, config.train, on_step)
+    if cached is not None:
+        cached.parent.mkdir(parents=True, exist_ok=True)
+        torch.save(model.state_dict(), cached)
+    return model
 
 
 def _evaluate(
@@ -262,13 +318,13 @@ def print_summary(section: dict[str, Any], console: Console) -> None:
     console.print(files)
 
 
-def main(model_dir: Path, force: bool = False) -> int:
+def main(model_dir: Path, cache_dir: Path | None, force: bool = False) -> int:
     console = Console(stderr=False)
     console.print(
         f"building models into {model_dir} (onnxruntime {onnxruntime.__version__}, torch {torch.__version__})"
     )
     try:
-        build_router(model_dir, RouterBuild(), console, force=force)
+        build_router(model_dir, RouterBuild(), console, cache_dir=cache_dir, force=force)
     except GateError as error:
         console.print(f"[red]build failed:[/red] {error}")
         return 1

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import logging
 import warnings
 from dataclasses import asdict, dataclass
 from pathlib import Path
@@ -12,8 +13,6 @@ import onnxruntime
 import torch
 from onnxruntime.quantization import QuantType, quantize_dynamic
 from onnxruntime.transformers.optimizer import optimize_model
-
-from export.router_train import RouterClassifier
 
 OPSET = 17
 
@@ -37,14 +36,21 @@ class QuantRecipe:
     reduce_range: bool = False
     # BERT's attention, LayerNorm and GELU fused before quantization, so the int8 graph keeps the fusions.
     fuse_bert_ops: bool = True
+    #: The attention implementation traced into the graph (see export_fp32).
+    attention: str = "eager"
 
     def to_json(self) -> dict[str, Any]:
         return {**asdict(self), "tool": f"onnxruntime {onnxruntime.__version__}", "opset": OPSET}
 
 
-def export_fp32(model: RouterClassifier, path: Path, fuse: bool = True) -> None:
-    """Write the classifier as an fp32 ONNX graph with dynamic batch and sequence axes."""
+def export_fp32(model: torch.nn.Module, path: Path, fuse: bool = True, attention: str = "eager") -> None:
+    """Write a BERT-based model (its encoder as ``model.encoder``) as fp32 ONNX with dynamic batch and sequence."""
     model.eval()
+    # Traced from PyTorch's fused SDPA, attention becomes a tangle of Where/IsNaN ops that onnxruntime
+    # cannot fuse; the eager implementation (the same math) is exported as one Attention op, which
+    # quantizes to QAttention: about 10% faster int8 on one core.
+    encoder: Any = model.encoder
+    encoder.set_attn_implementation(attention)
     example_ids = torch.tensor([[101, 2129, 2172, 2106, 1045, 5247, 2006, 102]], dtype=torch.int64)
     example_mask = torch.ones_like(example_ids)
     raw = path.with_suffix(".raw.onnx")
@@ -65,7 +71,7 @@ def export_fp32(model: RouterClassifier, path: Path, fuse: bool = True) -> None:
             dynamo=False,
         )
     if fuse:
-        config: Any = model.encoder.config
+        config: Any = encoder.config
         _fuse(raw, path, hidden_size=int(config.hidden_size), heads=int(config.num_attention_heads))
         raw.unlink()
     else:
@@ -80,6 +86,18 @@ def _fuse(source: Path, target: Path, hidden_size: int, heads: int) -> None:
 
 
 def quantize_int8(fp32_path: Path, int8_path: Path, recipe: QuantRecipe) -> None:
+    # The quantizer advises shape pre-processing on the root logger for every model; the fused graph
+    # has its shapes already, so the advice is noise in the build's output.
+    root = logging.getLogger()
+    level = root.level
+    root.setLevel(logging.ERROR)
+    try:
+        _quantize(fp32_path, int8_path, recipe)
+    finally:
+        root.setLevel(level)
+
+
+def _quantize(fp32_path: Path, int8_path: Path, recipe: QuantRecipe) -> None:
     quantize_dynamic(
         str(fp32_path),
         str(int8_path),

@@ -14,8 +14,12 @@ from export.datasets import LabelledText
 ScoreFn = Callable[[Sequence[str]], np.ndarray]
 
 
-def probabilities(score: ScoreFn, examples: Sequence[LabelledText], batch_size: int = 64) -> np.ndarray:
-    """Class probabilities for every example, computed in batches."""
+def probabilities(score: ScoreFn, examples: Sequence[LabelledText], batch_size: int = 1) -> np.ndarray:
+    """Class probabilities for every example, one utterance at a time unless ``batch_size`` says otherwise.
+
+    One at a time is how a person's question is routed, and int8 results depend slightly on the batch:
+    dynamic quantization picks one activation scale per batch.
+    """
     texts = [example.text for example in examples]
     parts = [score(texts[start : start + batch_size]) for start in range(0, len(texts), batch_size)]
     return np.concatenate(parts) if parts else np.zeros((0, len(ROUTER_LABELS)))
@@ -46,18 +50,35 @@ def per_label(predicted: Sequence[str], examples: Sequence[LabelledText]) -> dic
     return table
 
 
-def calibrate_threshold(probs: np.ndarray, examples: Sequence[LabelledText]) -> float:
-    """The confidence threshold that maximises validation accuracy; the lowest one among ties.
+def routing_cost(predicted: Sequence[str], examples: Sequence[LabelledText], escalation_cost: float) -> float:
+    """Mean cost per utterance: 1 for a wrong on-device route, ``escalation_cost`` for a needless escalation.
 
-    Sending a confidently-wrong in-domain guess to the cloud costs a little money; answering a hard
-    question with the wrong specialist costs the customer a wrong answer, so escalation is worth it
-    exactly when it makes more routes right than it makes wrong, which is what accuracy counts.
+    A question sent to the wrong specialist (or a hard one kept on the device) gets the customer a wrong
+    answer. A question escalated needlessly still gets a right answer, only slower and at the price of a
+    cloud call, so it costs less.
     """
-    candidates = [round(value, 2) for value in np.arange(0.20, 0.96, 0.01)]
-    scored = [(accuracy(decide(probs, threshold), examples), -threshold) for threshold in candidates]
-    best_accuracy, negative_threshold = max(scored)
-    del best_accuracy
-    return -negative_threshold
+    total = 0.0
+    for label, example in zip(predicted, examples, strict=True):
+        if label in example.acceptable:
+            continue
+        total += escalation_cost if label == ESCALATE else 1.0
+    return total / max(len(examples), 1)
+
+
+def calibrate_threshold(
+    probs: np.ndarray, examples: Sequence[LabelledText], escalation_cost: float = 0.5, prefer: str = "lowest"
+) -> float:
+    """The confidence threshold with the lowest routing cost on validation.
+
+    ``prefer`` breaks ties: ``lowest`` keeps more questions on the device (every escalation is a cloud
+    call and a slower answer), ``highest`` sends more of the unsure ones to the cloud.
+    """
+    if prefer not in ("lowest", "highest"):
+        raise ValueError(f"prefer must be 'lowest' or 'highest', not {prefer!r}")
+    candidates = [round(float(value), 2) for value in np.arange(0.20, 0.96, 0.01)]
+    costs = [round(routing_cost(decide(probs, t), examples, escalation_cost), 9) for t in candidates]
+    tied = [t for t, cost in zip(candidates, costs, strict=True) if cost == min(costs)]
+    return min(tied) if prefer == "lowest" else max(tied)
 
 
 @dataclass(frozen=True)

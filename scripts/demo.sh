@@ -3,5 +3,4 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 scripts/setup.sh
-.venv/bin/edge-assistant models >/dev/null
 exec .venv/bin/edge-assistant demo "$@"

@@ -3,6 +3,9 @@
 from __future__ import annotations
 
 import json
+import shutil
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -30,3 +33,23 @@ def test_when_a_candidate_fails_the_gate_then_the_installed_models_are_left_unto
     assert staged["metrics"]["int8"]["test"]["n"] > 1000
     assert {"fp32", "int8", "tokenizer"} == set(staged["files"])
     assert staged["training"]["max_examples"] == 64
+
+
+def test_when_build_is_run_again_with_nothing_changed_then_it_says_up_to_date_and_writes_nothing(
+    model_dir: Path, tmp_path: Path
+) -> None:
+    copy = tmp_path / "v1"
+    shutil.copytree(model_dir, copy)
+    before = {path: path.stat().st_mtime_ns for path in copy.rglob("*")}
+
+    done = subprocess.run(
+        [sys.executable, "-m", "export", "build", "--model-dir", str(copy)],
+        capture_output=True,
+        text=True,
+        timeout=300,
+        check=False,
+    )
+
+    assert done.returncode == 0, done.stderr
+    assert "router: up to date" in done.stdout
+    assert {path: path.stat().st_mtime_ns for path in copy.rglob("*")} == before

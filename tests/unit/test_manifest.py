@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest
@@ -35,7 +36,9 @@ def test_when_files_match_then_verified_path_is_returned(tmp_path: Path) -> None
     ],
     ids=["changed-bytes", "missing-file", "bad-json", "no-manifest", "wrong-shape"],
 )
-def test_when_model_dir_is_damaged_then_error_names_the_build_command(tmp_path: Path, damage, expected: str) -> None:  # type: ignore[no-untyped-def]
+def test_when_model_dir_is_damaged_then_error_names_the_build_command(
+    tmp_path: Path, damage: Callable[[Path], object], expected: str
+) -> None:
     model_dir = _model_dir(tmp_path)
     damage(model_dir)
     with pytest.raises(ModelError) as caught:

@@ -7,7 +7,15 @@ import pytest
 
 from edge_runtime.labels import ESCALATE, ROUTER_LABELS
 from export.datasets import LabelledText
-from export.router_eval import GateConfig, accuracy, calibrate_threshold, decide, gate_failures, report
+from export.router_eval import (
+    GateConfig,
+    accuracy,
+    calibrate_threshold,
+    decide,
+    gate_failures,
+    report,
+    routing_cost,
+)
 
 
 def _example(label: str, acceptable: tuple[str, ...] = ()) -> LabelledText:
@@ -42,9 +50,26 @@ def test_when_low_confidence_guesses_are_wrong_then_calibration_escalates_them()
     assert report(probs, examples, threshold)["accuracy"] == 1.0
 
 
-def test_when_every_guess_is_right_then_calibration_picks_the_lowest_threshold() -> None:
+@pytest.mark.parametrize(("prefer", "threshold"), [("lowest", 0.20), ("highest", 0.60)])
+def test_when_thresholds_cost_the_same_then_the_tie_break_decides(prefer: str, threshold: float) -> None:
     probs = _probs([("savings", 0.95), ("accounts", 0.6)])
-    assert calibrate_threshold(probs, [_example("savings"), _example("accounts")]) == pytest.approx(0.20)
+    examples = [_example("savings"), _example("accounts")]
+    assert calibrate_threshold(probs, examples, prefer=prefer) == pytest.approx(threshold)
+
+
+def test_when_a_needless_escalation_is_cheaper_than_a_wrong_route_then_calibration_prefers_escalating() -> None:
+    # Two unsure guesses: one right, one wrong. Escalating both costs 2 x 0.5 (one needless); keeping both
+    # costs 1 (one wrong route). With escalation at 0.4, escalating is cheaper; at 0.6 it is dearer.
+    probs = _probs([("savings", 0.95), ("accounts", 0.5), ("transfers", 0.5)])
+    examples = [_example("savings"), _example("accounts"), _example("accounts")]
+    assert calibrate_threshold(probs, examples, escalation_cost=0.4) > 0.5
+    assert calibrate_threshold(probs, examples, escalation_cost=0.6) <= 0.5
+
+
+def test_when_routes_are_costed_then_wrong_routes_cost_one_and_needless_escalations_their_price() -> None:
+    examples = [_example("savings"), _example("accounts"), _example(ESCALATE), _example("savings")]
+    predicted = ["savings", ESCALATE, "accounts", "transfers"]
+    assert routing_cost(predicted, examples, escalation_cost=0.5) == pytest.approx((0 + 0.5 + 1 + 1) / 4)
 
 
 def _metrics(accuracy: float, per_label: dict[str, float]) -> dict[str, object]:
