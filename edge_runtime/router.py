@@ -89,7 +89,12 @@ class Router:
                 f"the router in {model_dir} was built for labels {labels}, this runtime expects {ROUTER_LABELS}; "
                 f"rebuild it with: {BUILD_COMMAND}"
             )
-        self.threshold = float(spec["confidence_threshold"])
+        try:
+            self.threshold = float(spec["confidence_threshold"])
+        except (KeyError, TypeError, ValueError) as error:
+            raise ModelError(
+                f"the router in {model_dir} has no usable confidence_threshold; rebuild it with: {BUILD_COMMAND}"
+            ) from error
         model_path = manifest.verified_path("router", self.options.variant)
         tokenizer_path = manifest.verified_path("router", "tokenizer")
 

@@ -91,6 +91,12 @@ def _copy_models(source: Path, target: Path) -> Path:
     return target
 
 
+def _edit_router_manifest(model_dir: Path, **changes: object) -> None:
+    manifest = json.loads((model_dir / "manifest.json").read_text())
+    manifest["models"]["router"].update(changes)
+    (model_dir / "manifest.json").write_text(json.dumps(manifest))
+
+
 def _flip_byte(path: Path) -> None:
     data = bytearray(path.read_bytes())
     data[len(data) // 2] ^= 0xFF
@@ -103,8 +109,9 @@ def _flip_byte(path: Path) -> None:
         (lambda d: _flip_byte(d / "router" / "model.int8.onnx"), "is corrupt"),
         (lambda d: (d / "router" / "tokenizer.json").unlink(), "is missing"),
         (lambda d: (d / "manifest.json").write_text("{"), "not valid JSON"),
+        (lambda d: _edit_router_manifest(d, confidence_threshold=None), "no usable confidence_threshold"),
     ],
-    ids=["corrupt-weights", "missing-tokenizer", "broken-manifest"],
+    ids=["corrupt-weights", "missing-tokenizer", "broken-manifest", "no-threshold"],
 )
 def test_when_model_files_are_broken_then_route_exits_with_an_error_naming_the_build_command(
     model_dir: Path,
