@@ -14,7 +14,12 @@ def main(argv: list[str] | None = None) -> int:
     commands = parser.add_subparsers(dest="command", required=True)
     build = commands.add_parser("build", help="build the models (does nothing when they are up to date)")
     build.add_argument("--model-dir", type=Path, default=DEFAULT_MODEL_DIR, help="default: %(default)s")
-    build.add_argument("--force", action="store_true", help="rebuild even when the models are up to date")
+    build.add_argument(
+        "--force",
+        action="store_true",
+        help="rebuild even when the models are up to date (fine-tuned weights still come from --cache-dir "
+        "when cached; remove it to retrain)",
+    )
     build.add_argument(
         "--cache-dir",
         type=Path,
