@@ -5,9 +5,9 @@
 Each contender runs in its own process, so peak RSS is its own. Latency is measured on one thread, the
 way the router runs on a device beside Whisper and the specialists; the 16-token latency is measured
 with the contenders interleaved in one process, so that a busy neighbour on a shared machine slows
-them all alike. The peer routes by the labels of
-the nearest training utterances in all-MiniLM-L6-v2 embedding space (how embedding routers such as
-semantic-router work), with its escalation threshold calibrated on the same validation split.
+them all alike. The peer routes by the labels of the nearest training utterances in all-MiniLM-L6-v2
+embedding space (how embedding routers such as semantic-router work), with its escalation threshold
+calibrated on the same validation split.
 Needs the export extra (torch) to export the peer's encoder.
 """
 

@@ -92,19 +92,15 @@ def quantize_int8(fp32_path: Path, int8_path: Path, recipe: QuantRecipe) -> None
     level = root.level
     root.setLevel(logging.ERROR)
     try:
-        _quantize(fp32_path, int8_path, recipe)
+        quantize_dynamic(
+            str(fp32_path),
+            str(int8_path),
+            per_channel=recipe.per_channel,
+            reduce_range=recipe.reduce_range,
+            weight_type=QuantType.QInt8,
+            # The fused contrib ops (BiasGelu, SkipLayerNormalization) defeat ONNX shape inference; their
+            # outputs are float activations.
+            extra_options={"DefaultTensorType": onnx.TensorProto.FLOAT},
+        )
     finally:
         root.setLevel(level)
-
-
-def _quantize(fp32_path: Path, int8_path: Path, recipe: QuantRecipe) -> None:
-    quantize_dynamic(
-        str(fp32_path),
-        str(int8_path),
-        per_channel=recipe.per_channel,
-        reduce_range=recipe.reduce_range,
-        weight_type=QuantType.QInt8,
-        # The fused contrib ops (BiasGelu, SkipLayerNormalization) defeat ONNX shape inference; their
-        # outputs are float activations.
-        extra_options={"DefaultTensorType": onnx.TensorProto.FLOAT},
-    )
