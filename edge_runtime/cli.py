@@ -5,41 +5,23 @@ from __future__ import annotations
 import argparse
 import json
 import logging
-import queue
 import sys
-import threading
-from collections.abc import Iterator, Sequence
+from collections.abc import Sequence
 from dataclasses import replace
+from datetime import date
 from pathlib import Path
-from typing import BinaryIO, TextIO
+from typing import TextIO
 
+from edge_runtime import cli_assistant
+from edge_runtime.bank.store import ACCOUNT_NAMES, BankError
 from edge_runtime.config import Settings
 from edge_runtime.manifest import Manifest, ModelError
 from edge_runtime.router import Route, Router
+from edge_runtime.textio import argument_text, read_lines, warn
+from edge_runtime.tools.periods import parse_date
+from edge_runtime.tools.spoken import money
 
 logger = logging.getLogger(__name__)
-
-#: Most stdin lines routed together; the router sorts them by length into smaller model batches.
-MAX_BATCH = 128
-#: A line longer than this many bytes is cut before decoding; the router reads far less than this anyway.
-MAX_LINE_BYTES = 64 * 1024
-
-DEMO_UTTERANCES = (
-    "How much did I spend on groceries this month?",
-    "what's my checking balance",
-    "Am I on track for my vacation savings goal?",
-    "Pay the electricity bill",
-    "Move $200 from checking to savings",
-    "is anything still pending",
-    "I lost my card, please freeze it",
-    "What are the fees for international transfers?",
-    "I have $50,000 saved, should I buy a house or keep renting and invest?",
-    "How many prime numbers are there below 100?",
-)
-
-
-def _warn(message: str) -> None:
-    print(f"edge-assistant: warning: {message}", file=sys.stderr, flush=True)
 
 
 def _route_json(route: Route) -> str:
@@ -47,62 +29,10 @@ def _route_json(route: Route) -> str:
     return json.dumps({"text": route.text, "label": route.label, "confidence": confidence}, ensure_ascii=False)
 
 
-def _decode(raw: bytes, where: str) -> str:
-    if len(raw) > MAX_LINE_BYTES:
-        _warn(f"{where} is {len(raw)} bytes long; only the first {MAX_LINE_BYTES} are read")
-        raw = raw[:MAX_LINE_BYTES]
-    try:
-        return raw.decode("utf-8")
-    except UnicodeDecodeError:
-        _warn(f"{where} is not valid UTF-8; the invalid bytes were replaced")
-        return raw.decode("utf-8", errors="replace")
-
-
-def _argument_text(argument: str, number: int) -> str:
-    # argv arrives decoded with surrogateescape: undecodable bytes show up as lone surrogates.
-    return _decode(argument.encode("utf-8", errors="surrogateescape"), f"argument {number}")
-
-
-def _read_lines(stream: BinaryIO) -> Iterator[list[str]]:
-    """Yield batches of stdin lines: whatever has arrived, up to MAX_BATCH, without waiting for more.
-
-    A reader thread feeds a queue, so a pipe full of lines is routed in batches while a person typing
-    one line at a time gets each answer at once.
-    """
-    lines: queue.Queue[bytes | None] = queue.Queue(maxsize=4 * MAX_BATCH)
-
-    def reader() -> None:
-        for raw in stream:
-            lines.put(raw)
-        lines.put(None)
-
-    threading.Thread(target=reader, name="stdin-reader", daemon=True).start()
-    number = 0
-    finished = False
-    while not finished:
-        item = lines.get()
-        batch: list[bytes] = []
-        while item is not None:
-            batch.append(item)
-            if len(batch) >= MAX_BATCH:
-                break
-            try:
-                item = lines.get_nowait()
-            except queue.Empty:
-                break
-        finished = item is None
-        texts = []
-        for raw in batch:
-            number += 1
-            texts.append(_decode(raw.rstrip(b"\r\n"), f"line {number}"))
-        if texts:
-            yield texts
-
-
 def _emit(router: Router, texts: Sequence[str], first_line: int, out: TextIO, where: str) -> None:
     for offset, route in enumerate(router.route(texts)):
         if route.truncated:
-            _warn(
+            warn(
                 f"{where} {first_line + offset} is longer than {router.options.max_tokens} tokens; "
                 "only its beginning was routed"
             )
@@ -124,23 +54,13 @@ def _load_router(args: argparse.Namespace) -> Router:
 def cmd_route(args: argparse.Namespace) -> int:
     router = _load_router(args)
     if args.text:
-        texts = [_argument_text(text, number) for number, text in enumerate(args.text, start=1)]
+        texts = [argument_text(text, number) for number, text in enumerate(args.text, start=1)]
         _emit(router, texts, 1, sys.stdout, "argument")
         return 0
     first = 1
-    for batch in _read_lines(sys.stdin.buffer):
+    for batch in read_lines(sys.stdin.buffer):
         _emit(router, batch, first, sys.stdout, "line")
         first += len(batch)
-    return 0
-
-
-def cmd_demo(args: argparse.Namespace) -> int:
-    router = _load_router(args)
-    print(f"Routing {len(DEMO_UTTERANCES)} customer questions on this device ({router.options.variant} router):\n")
-    for route in router.route(list(DEMO_UTTERANCES)):
-        print(f"  {route.label or '-':<20} {route.confidence or 0:5.2f}  {route.text}")
-    print(f"\nBelow {router.threshold:.2f} confidence a question goes to `escalate` (the cloud assistant).")
-    print('Try your own: edge-assistant route "your question", or one per line on stdin.')
     return 0
 
 
@@ -152,6 +72,35 @@ def cmd_models(args: argparse.Namespace) -> int:
         for key in section.get("files", {}):
             path = manifest.verified_path(name, key)
             print(f"ok  {name:<10} {key:<10} {path}")
+    return 0
+
+
+def _iso_date(text: str) -> date:
+    try:
+        return parse_date(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"{text!r} is not a real date written YYYY-MM-DD") from None
+
+
+def cmd_bank_init(args: argparse.Namespace) -> int:
+    from edge_runtime.bank.demo import create_demo_bank
+
+    settings = Settings.from_env()
+    path: Path = (args.path or settings.bank_path).expanduser()
+    today: date = args.today or settings.today or date.today()
+    if path.exists() and not args.force:
+        raise BankError(f"{path} already exists; add --force to replace it with a new demo bank")
+    try:
+        summary = create_demo_bank(path, seed=args.seed, today=today, overwrite=args.force)
+    except OSError as error:
+        raise BankError(f"couldn't create the bank at {path}: {error.strerror or error}") from error
+    print(f"Created a demo bank at {summary.path}: one year of banking up to {today.isoformat()}, seed {args.seed}.")
+    print("  " + ", ".join(f"{number} {name}" for name, number in summary.counts.items()))
+    balances = [
+        f"{ACCOUNT_NAMES[account]} {money(-amount)} owed" if amount < 0 else f"{ACCOUNT_NAMES[account]} {money(amount)}"
+        for account, amount in summary.balances.items()
+    ]
+    print(f"  balances: {', '.join(balances)}")
     return 0
 
 
@@ -171,11 +120,22 @@ def build_parser() -> argparse.ArgumentParser:
     route = with_model_options(commands.add_parser("route", help="route utterances to a category; JSON lines out"))
     route.add_argument("text", nargs="*", help="utterances; without any, one per line is read from stdin")
     route.set_defaults(handler=cmd_route)
-    demo = with_model_options(commands.add_parser("demo", help="route a few sample questions"))
-    demo.set_defaults(handler=cmd_demo)
+    cli_assistant.add_commands(commands)
     models = commands.add_parser("models", help="verify the model files against the manifest")
     models.add_argument("--model-dir", type=Path)
     models.set_defaults(handler=cmd_models)
+    bank = commands.add_parser("bank", help="the local bank that the assistant's tools read and write")
+    bank_commands = bank.add_subparsers(dest="bank_command", required=True)
+    init = bank_commands.add_parser("init", help="create a demo bank: one customer's year of banking")
+    init.add_argument("--seed", type=int, default=7, help="random seed of the demo data (default: 7)")
+    init.add_argument(
+        "--path", type=Path, help="database file (default: $EDGE_ASSISTANT_BANK, else $XDG_DATA_HOME/edge-assistant/)"
+    )
+    init.add_argument(
+        "--today", type=_iso_date, help="the demo year's last day, YYYY-MM-DD (default: $EDGE_ASSISTANT_TODAY or today)"
+    )
+    init.add_argument("--force", action="store_true", help="replace an existing bank file")
+    init.set_defaults(handler=cmd_bank_init)
     return parser
 
 
@@ -188,7 +148,7 @@ def main(argv: list[str] | None = None) -> int:
     except ModelError as error:
         print(f"edge-assistant: error: {error}", file=sys.stderr)
         return 2
-    except ValueError as error:
+    except (ValueError, BankError) as error:
         print(f"edge-assistant: error: {error}", file=sys.stderr)
         return 2
     except BrokenPipeError:

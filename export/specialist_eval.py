@@ -1,0 +1,99 @@
+"""Held-out evaluation of the specialists and the build gate.
+
+Two scores per specialist, both on calls decoded exactly as the daemon decodes them (same engine, same
+grammar, same prompt):
+
+- tool accuracy: the call names the right tool (or correctly signals out-of-scope);
+- call accuracy: the whole call matches, arguments included (exact match after parsing, so key order
+  and whitespace do not count).
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from typing import Any
+
+import numpy as np
+
+from export.specialist_data import SpecialistExample
+
+#: (label, text, today, previous) -> the parsed call and the generation's token count and time.
+Generate = Callable[[SpecialistExample], tuple[dict[str, Any], int, float]]
+
+
+@dataclass(frozen=True)
+class SpecialistGate:
+    """What each specialist's chosen build must reach on the test split, and how far below fp32 it may be."""
+
+    min_tool_accuracy: float = 0.90
+    min_call_accuracy: float = 0.80
+    max_drop_vs_fp32: float = 0.03  # of call accuracy, quantized against fp32
+
+    def as_dict(self) -> dict[str, float]:
+        return {
+            "min_tool_accuracy": self.min_tool_accuracy,
+            "min_call_accuracy": self.min_call_accuracy,
+            "max_drop_vs_fp32": self.max_drop_vs_fp32,
+        }
+
+
+def evaluate(
+    generate: Generate, examples: Sequence[SpecialistExample], on_done: Callable[[], None] | None = None
+) -> dict[str, Any]:
+    """Scores of one specialist on ``examples``, plus token counts and times, and its mistakes."""
+    tool_hits = call_hits = 0
+    tokens: list[int] = []
+    times: list[float] = []
+    mistakes: list[dict[str, Any]] = []
+    for example in examples:
+        call, generated, milliseconds = generate(example)
+        target = json.loads(example.target)
+        tool_ok = call.get("name") == target["name"]
+        call_ok = call == target
+        tool_hits += tool_ok
+        call_hits += call_ok
+        tokens.append(generated)
+        times.append(milliseconds)
+        if not call_ok and len(mistakes) < 20:
+            mistakes.append({"text": example.text, "previous": example.previous, "expected": target, "got": call})
+        if on_done is not None:
+            on_done()
+    n = len(examples)
+    return {
+        "n": n,
+        "tool_accuracy": tool_hits / n if n else 0.0,
+        "call_accuracy": call_hits / n if n else 0.0,
+        "tokens_mean": float(np.mean(tokens)) if tokens else 0.0,
+        "ms_p50": float(np.percentile(times, 50)) if times else 0.0,
+        "ms_p95": float(np.percentile(times, 95)) if times else 0.0,
+        "mistakes": mistakes,
+    }
+
+
+def overall(per_label: dict[str, dict[str, Any]]) -> dict[str, float]:
+    """Example-weighted accuracy over all specialists."""
+    n = sum(metrics["n"] for metrics in per_label.values())
+    return {
+        "n": n,
+        "tool_accuracy": sum(m["tool_accuracy"] * m["n"] for m in per_label.values()) / n if n else 0.0,
+        "call_accuracy": sum(m["call_accuracy"] * m["n"] for m in per_label.values()) / n if n else 0.0,
+    }
+
+
+def gate_failures(
+    chosen: dict[str, dict[str, Any]], fp32: dict[str, dict[str, Any]] | None, gate: SpecialistGate
+) -> list[str]:
+    """Why the chosen build fails the gate; empty when it passes."""
+    failures = []
+    for label, metrics in chosen.items():
+        if metrics["tool_accuracy"] < gate.min_tool_accuracy:
+            failures.append(f"{label}: tool accuracy {metrics['tool_accuracy']:.1%} < {gate.min_tool_accuracy:.0%}")
+        if metrics["call_accuracy"] < gate.min_call_accuracy:
+            failures.append(f"{label}: call accuracy {metrics['call_accuracy']:.1%} < {gate.min_call_accuracy:.0%}")
+        if fp32 is not None:
+            drop = fp32[label]["call_accuracy"] - metrics["call_accuracy"]
+            if drop > gate.max_drop_vs_fp32:
+                failures.append(f"{label}: call accuracy {drop:.1%} below fp32 (> {gate.max_drop_vs_fp32:.0%})")
+    return failures

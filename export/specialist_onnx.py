@@ -1,0 +1,191 @@
+"""Export of the specialists: one onnxruntime-genai base model plus one LoRA adapter file per specialist.
+
+The onnxruntime-genai model builder can bake a PEFT LoRA adapter into a model, as two extra MatMuls
+beside each adapted linear layer, with the adapter weights stored as constants. To serve many
+specialists from one base model in memory, the build:
+
+1. runs the builder once with a *template* adapter of the right shape, keeping the LoRA MatMuls out of
+   weight quantization (they stay fp32: the adapters are small and swapped at run time);
+2. turns every LoRA weight constant into a graph input with a symbolic rank, whose default is a rank-1
+   zero matrix, so the bare base model still runs and behaves as if no adapter were present;
+3. writes each specialist's trained LoRA weights, in the same layout (transposed for MatMul, ``B``
+   pre-scaled by ``alpha / r``), to an ``.onnx_adapter`` file with onnxruntime's ``AdapterFormat``.
+
+At run time ``og.Adapters(model).load(path, name)`` and ``generator.set_active_adapter(adapters, name)``
+select a specialist per request; switching costs nothing beyond feeding different inputs.
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+import re
+import subprocess
+import sys
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+
+import numpy as np
+import onnx
+from onnx import TensorProto, helper, numpy_helper
+
+logger = logging.getLogger(__name__)
+
+#: Adapted projections, as PEFT names them and as the builder names their ONNX nodes.
+LORA_MODULES: dict[str, str] = {
+    "q_proj": "attn/q_proj",
+    "k_proj": "attn/k_proj",
+    "v_proj": "attn/v_proj",
+    "o_proj": "attn/o_proj",
+    "gate_proj": "mlp/gate_proj",
+    "up_proj": "mlp/up_proj",
+    "down_proj": "mlp/down_proj",
+}
+#: The symbolic dimension of adapter inputs, so that adapters of any rank fit the same base model.
+RANK_DIM = "lora_rank"
+
+_PEFT_KEY = re.compile(
+    r"(?:base_model\.model\.)?model\.layers\.(\d+)\.(?:self_attn|mlp)\.(\w+_proj)\.lora_([AB])(?:\.default)?\.weight$"
+)
+
+
+@dataclass(frozen=True)
+class GenaiPrecision:
+    """One onnxruntime-genai build variant."""
+
+    name: str  # "int4", "int8" or "fp32": the directory name and the builder's -p value
+    algo_config: str | None = None  # weight-quantization method for int4/int8
+
+
+PRECISIONS: dict[str, GenaiPrecision] = {
+    # k_quant keeps much closer to the fp32 model than round-to-nearest when the base weights were
+    # already 4-bit (the GGUF): plain RTN re-quantizes them and drifts from the first token.
+    "int4": GenaiPrecision("int4", algo_config="k_quant"),
+    "int8": GenaiPrecision("int8"),
+    "fp32": GenaiPrecision("fp32"),
+}
+
+
+def onnx_weight_name(layer: int, module: str, which: str) -> str:
+    """The ONNX initializer (then input) holding one LoRA matrix, as the builder names it."""
+    return f"model.layers.{layer}.{LORA_MODULES[module].replace('/', '.')}.lora_{which}.MatMul.weight"
+
+
+def lora_node_names(layers: Sequence[int], modules: Sequence[str]) -> list[str]:
+    """The builder's names of the LoRA MatMul nodes, to keep them out of weight quantization."""
+    return [
+        f"/model/layers.{layer}/{LORA_MODULES[module]}/lora_{which}/MatMul"
+        for layer in layers
+        for module in modules
+        for which in ("A", "B")
+    ]
+
+
+def build_genai_model(
+    *,
+    checkpoint: Path,
+    template_adapter: Path,
+    output: Path,
+    precision: GenaiPrecision,
+    layers: Sequence[int],
+    modules: Sequence[str],
+    log_path: Path,
+) -> None:
+    """Run the onnxruntime-genai model builder; its chatty output goes to ``log_path``."""
+    options = [f"adapter_path={template_adapter}"]
+    if precision.name != "fp32":
+        options.append("nodes_to_exclude=" + ",".join(lora_node_names(layers, modules)))
+    if precision.algo_config:
+        options.append(f"algo_config={precision.algo_config}")
+    command = [
+        sys.executable,
+        "-m",
+        "onnxruntime_genai.models.builder",
+        "-i",
+        str(checkpoint),
+        "-o",
+        str(output),
+        "-p",
+        precision.name,
+        "-e",
+        "cpu",
+        "-c",
+        str(output.parent / f".{output.name}.hf-cache"),
+        "--extra_options",
+        *options,
+    ]
+    env = {**os.environ, "HF_HUB_OFFLINE": "1", "TRANSFORMERS_OFFLINE": "1"}
+    with log_path.open("w") as log:
+        result = subprocess.run(command, stdout=log, stderr=subprocess.STDOUT, env=env, check=False)
+    if result.returncode != 0:
+        raise RuntimeError(f"the onnxruntime-genai model builder failed ({precision.name}); see {log_path}")
+
+
+def expose_adapter_inputs(model_dir: Path) -> list[str]:
+    """Turn the baked LoRA weights of ``model_dir/model.onnx`` into inputs with rank-1 zero defaults.
+
+    Returns the input names, which every adapter file must provide.
+    """
+    path = model_dir / "model.onnx"
+    model = onnx.load(str(path), load_external_data=True)
+    graph = model.graph
+    names: list[str] = []
+    kept = []
+    for initializer in graph.initializer:
+        if ".lora_A." not in initializer.name and ".lora_B." not in initializer.name:
+            kept.append(initializer)
+            continue
+        rows, cols = initializer.dims
+        is_a = ".lora_A." in initializer.name
+        shape: list[int | str] = [rows, RANK_DIM] if is_a else [RANK_DIM, cols]
+        graph.input.append(helper.make_tensor_value_info(initializer.name, TensorProto.FLOAT, shape))
+        zeros = np.zeros((rows, 1) if is_a else (1, cols), dtype=np.float32)
+        kept.append(numpy_helper.from_array(zeros, initializer.name))
+        names.append(initializer.name)
+    if not names:
+        raise ValueError(f"{path} has no LoRA weights: build it with a template adapter")
+    del graph.initializer[:]
+    graph.initializer.extend(kept)
+    data_name = "model.onnx.data"
+    (model_dir / data_name).unlink(missing_ok=True)
+    onnx.save_model(
+        model,
+        str(path),
+        save_as_external_data=True,
+        all_tensors_to_one_file=True,
+        location=data_name,
+        size_threshold=1024,
+    )
+    return sorted(names)
+
+
+def adapter_arrays(state: Mapping[str, np.ndarray], scaling: float) -> dict[str, np.ndarray]:
+    """PEFT LoRA weights (``lora_A``: r x in, ``lora_B``: out x r) in the ONNX layout and names."""
+    arrays: dict[str, np.ndarray] = {}
+    for key, value in state.items():
+        match = _PEFT_KEY.search(key)
+        if match is None:
+            raise ValueError(f"unexpected adapter weight {key!r}")
+        layer, module, which = int(match.group(1)), match.group(2), match.group(3)
+        matrix = np.ascontiguousarray(value.T, dtype=np.float32)
+        if which == "B":
+            matrix = matrix * np.float32(scaling)
+        arrays[onnx_weight_name(layer, module, which)] = matrix
+    return arrays
+
+
+def write_adapter(arrays: Mapping[str, np.ndarray], expected: Sequence[str], path: Path) -> None:
+    """Write one ``.onnx_adapter`` file; it must cover exactly the base model's adapter inputs."""
+    import onnxruntime as ort
+
+    missing = sorted(set(expected) - set(arrays))
+    extra = sorted(set(arrays) - set(expected))
+    if missing or extra:
+        raise ValueError(f"adapter does not fit the base model: missing {missing[:3]}, unexpected {extra[:3]}")
+    adapter = ort.AdapterFormat()
+    adapter.set_adapter_version(1)
+    adapter.set_model_version(1)
+    adapter.set_parameters({name: ort.OrtValue.ortvalue_from_numpy(arrays[name]) for name in sorted(arrays)})
+    path.parent.mkdir(parents=True, exist_ok=True)
+    adapter.export_adapter(str(path))

@@ -1,0 +1,191 @@
+"""The turn logic around the models: confirmations, cancellations, follow-ups and escalation.
+
+The router and the specialists are replaced by scripted stages here (their seams are small interfaces),
+so that each rule is tested on exactly the call it is about; the bank, the toolbox and the answers are
+real. tests/integration/test_assistant.py runs the same rules through the real models.
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass, field
+from datetime import date
+from decimal import Decimal
+from typing import Any
+
+import pytest
+
+from edge_runtime.bank import FixedClock, SqliteBank
+from edge_runtime.conversation import Conversation
+from edge_runtime.pipeline import EMPTY_ANSWER, ESCALATION_ANSWER, NOTHING_PENDING_ANSWER, Assistant
+from edge_runtime.router import Route
+from edge_runtime.specialists.engine import Generation
+from edge_runtime.tools.toolbox import Toolbox
+
+
+@dataclass
+class ScriptedRouter:
+    labels: dict[str, str]
+
+    def route_one(self, text: str) -> Route:
+        return Route(text=text, label=self.labels.get(text, "escalate"), confidence=0.9)
+
+
+@dataclass
+class ScriptedSpecialists:
+    calls: dict[str, dict[str, Any]]
+    seen: list[tuple[str, str, str | None]] = field(default_factory=list)
+
+    def generate(self, label: str, text: str, today: date, previous: str | None = None) -> Generation:
+        self.seen.append((label, text, previous))
+        call = self.calls[text]
+        return Generation(label, json.dumps(call), call, 20, 15, 1.0)
+
+
+PAY = {"name": "pay_bill", "arguments": {"payee": "electricity"}}
+BALANCE = {"name": "get_balance", "arguments": {"account": "checking"}}
+SPEND = {"name": "spending_summary", "arguments": {"period": "this_month", "category": "groceries"}}
+SPEND_LAST = {"name": "spending_summary", "arguments": {"period": "last_month", "category": "groceries"}}
+
+
+def _assistant(bank: SqliteBank, clock: FixedClock, specialists: ScriptedSpecialists) -> Assistant:
+    router = ScriptedRouter(
+        {
+            "pay the electricity bill": "bill_payments",
+            "what's my checking balance": "accounts",
+            "groceries this month": "card_spending",
+            "and last month?": "accounts",  # the router alone would get this wrong
+            "pay the gas company": "bill_payments",
+            "anything outside": "card_spending",
+        }
+    )
+    return Assistant(router, specialists, Toolbox(bank, clock), clock)
+
+
+@pytest.fixture
+def specialists() -> ScriptedSpecialists:
+    return ScriptedSpecialists(
+        {
+            "pay the electricity bill": PAY,
+            "what's my checking balance": BALANCE,
+            "groceries this month": SPEND,
+            "and last month?": SPEND_LAST,
+            "pay the gas company": {"name": "pay_bill", "arguments": {"payee": "gas company"}},
+            "anything outside": {"name": "out_of_scope"},
+        }
+    )
+
+
+def _checking(bank: SqliteBank) -> Decimal:
+    return next(account.balance for account in bank.accounts() if account.id == "checking")
+
+
+def test_when_a_payment_is_confirmed_then_it_runs_once(
+    bank: SqliteBank, clock: FixedClock, specialists: ScriptedSpecialists
+) -> None:
+    assistant = _assistant(bank, clock, specialists)
+    conversation = Conversation()
+    before = _checking(bank)
+
+    asked = assistant.ask("pay the electricity bill", conversation)
+    assert asked.tool_calls[0]["status"] == "needs_confirmation"
+    assert asked.answer.startswith("Pay $") and asked.answer.endswith("?")
+    assert _checking(bank) == before
+
+    done = assistant.ask("yes", conversation)
+    assert done.tool_calls[0]["status"] == "done"
+    paid = before - _checking(bank)
+    assert paid > 0
+    assert f"${paid:,.2f}" in asked.answer
+
+    again = assistant.ask("yes", conversation)
+    assert again.answer == NOTHING_PENDING_ANSWER
+    assert before - _checking(bank) == paid
+
+
+@pytest.mark.parametrize("reply", ["no", "wait, how much is it?", "yes but only half", ""])
+def test_when_the_reply_is_not_a_yes_then_nothing_moves(
+    reply: str, bank: SqliteBank, clock: FixedClock, specialists: ScriptedSpecialists
+) -> None:
+    specialists.calls["wait, how much is it?"] = BALANCE
+    specialists.calls["yes but only half"] = BALANCE
+    assistant = _assistant(bank, clock, specialists)
+    conversation = Conversation()
+    before = _checking(bank)
+    assistant.ask("pay the electricity bill", conversation)
+    turn = assistant.ask(reply, conversation)
+    assert turn.tool_calls[0]["status"] == "cancelled"
+    assert conversation.pending is None
+    assert assistant.ask("yes", conversation).answer == NOTHING_PENDING_ANSWER
+    assert _checking(bank) == before
+
+
+def test_when_confirmations_are_off_then_a_write_only_reports_that_it_needs_one(
+    bank: SqliteBank, clock: FixedClock, specialists: ScriptedSpecialists
+) -> None:
+    assistant = _assistant(bank, clock, specialists)
+    conversation = Conversation()
+    before = _checking(bank)
+    turn = assistant.ask("pay the electricity bill", conversation, confirmations=False)
+    assert turn.tool_calls[0]["status"] == "needs_confirmation"
+    assert assistant.ask("yes", conversation).answer == NOTHING_PENDING_ANSWER
+    assert _checking(bank) == before
+
+
+def test_when_a_follow_up_comes_then_the_previous_specialist_gets_the_previous_call(
+    bank: SqliteBank, clock: FixedClock, specialists: ScriptedSpecialists
+) -> None:
+    assistant = _assistant(bank, clock, specialists)
+    conversation = Conversation()
+    assistant.ask("groceries this month", conversation)
+    turn = assistant.ask("and last month?", conversation)
+    label, _, previous = specialists.seen[-1]
+    assert label == "card_spending"
+    assert previous is not None and json.loads(previous) == SPEND
+    assert turn.tool_calls[0]["arguments"]["period"] == "last_month"
+    assert "last month" in turn.answer
+
+
+def test_when_a_follow_up_has_nothing_before_it_then_the_router_decides(
+    bank: SqliteBank, clock: FixedClock, specialists: ScriptedSpecialists
+) -> None:
+    specialists.calls["and last month?"] = BALANCE
+    assistant = _assistant(bank, clock, specialists)
+    assistant.ask("and last month?", Conversation())
+    assert specialists.seen[-1] == ("accounts", "and last month?", None)
+
+
+def test_when_the_specialist_signals_out_of_scope_then_the_turn_escalates(
+    bank: SqliteBank, clock: FixedClock, specialists: ScriptedSpecialists
+) -> None:
+    turn = _assistant(bank, clock, specialists).ask("anything outside", Conversation())
+    assert turn.escalated
+    assert turn.answer == ESCALATION_ANSWER
+    assert turn.tool_calls == []
+
+
+def test_when_the_router_escalates_then_no_specialist_runs(
+    bank: SqliteBank, clock: FixedClock, specialists: ScriptedSpecialists
+) -> None:
+    turn = _assistant(bank, clock, specialists).ask("should I buy a house?", Conversation())
+    assert turn.escalated and turn.label == "escalate"
+    assert specialists.seen == []
+
+
+def test_when_an_argument_names_an_unknown_payee_then_the_user_hears_why(
+    bank: SqliteBank, clock: FixedClock, specialists: ScriptedSpecialists
+) -> None:
+    conversation = Conversation()
+    turn = _assistant(bank, clock, specialists).ask("pay the gas company", conversation)
+    assert turn.tool_calls[0]["status"] == "error"
+    assert "gas company" in turn.answer and "City Power" in turn.answer
+    assert "Traceback" not in turn.answer
+    assert conversation.pending is None
+
+
+def test_when_the_utterance_is_blank_then_the_assistant_asks_again(
+    bank: SqliteBank, clock: FixedClock, specialists: ScriptedSpecialists
+) -> None:
+    turn = _assistant(bank, clock, specialists).ask("   ", Conversation())
+    assert turn.answer == EMPTY_ANSWER
+    assert specialists.seen == []
