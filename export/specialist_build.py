@@ -19,6 +19,7 @@ import json
 import shutil
 import time
 from dataclasses import dataclass, field
+from datetime import date
 from pathlib import Path
 from typing import Any
 
@@ -30,7 +31,7 @@ from rich.table import Table
 
 from edge_runtime.labels import SPECIALIST_LABELS
 from edge_runtime.manifest import BUILD_COMMAND, FileEntry, Manifest, ModelError
-from edge_runtime.specialists.engine import SpecialistEngine, SpecialistOptions
+from edge_runtime.specialists.engine import LOCAL_BUILD, SpecialistEngine, SpecialistOptions
 from export import specialist_eval, specialist_onnx, specialist_train
 from export.specialist_data import SpecialistExample, specialist_examples, split_of
 from export.specialist_eval import SpecialistGate
@@ -72,22 +73,18 @@ def _digest(payload: Any) -> str:
     return hashlib.sha256(json.dumps(payload, sort_keys=True, default=str).encode()).hexdigest()
 
 
-def _data_sha(examples: list[SpecialistExample]) -> str:
+def data_sha(examples: list[SpecialistExample]) -> str:
     rows = [[e.label, e.text, e.today.isoformat(), e.previous, e.target, e.group] for e in examples]
     return _digest(rows)
 
 
-def _adapter_key(config: SpecialistBuild, label: str, data_sha: str) -> str:
-    return _digest({"shape": config.shape(), "train": config.train.as_dict(), "label": label, "data": data_sha})
+def _adapter_key(config: SpecialistBuild, label: str, data_digest: str) -> str:
+    return _digest({"shape": config.shape(), "train": config.train.as_dict(), "label": label, "data": data_digest})
 
 
-def build_specialists(
-    model_dir: Path, config: SpecialistBuild, console: Console, cache_dir: Path, force: bool = False
-) -> dict[str, Any] | None:
-    """Build the specialists into ``model_dir``; return their manifest section, or None when up to date."""
-    examples = {label: specialist_examples(label, seed=config.data_seed) for label in SPECIALIST_LABELS}
-    data_shas = {label: _data_sha(examples[label]) for label in SPECIALIST_LABELS}
-    adapter_keys = {label: _adapter_key(config, label, data_shas[label]) for label in SPECIALIST_LABELS}
+def build_keys(config: SpecialistBuild, examples: dict[str, list[SpecialistExample]]) -> tuple[dict[str, str], str]:
+    """Each adapter's training key, and the key of the whole specialists build."""
+    adapter_keys = {label: _adapter_key(config, label, data_sha(examples[label])) for label in SPECIALIST_LABELS}
     key = _digest(
         {
             "adapters": adapter_keys,
@@ -96,6 +93,15 @@ def build_specialists(
             "margin": CHOICE_MARGIN,
         }
     )
+    return adapter_keys, key
+
+
+def build_specialists(
+    model_dir: Path, config: SpecialistBuild, console: Console, cache_dir: Path, force: bool = False
+) -> dict[str, Any] | None:
+    """Build the specialists into ``model_dir``; return their manifest section, or None when up to date."""
+    examples = {label: specialist_examples(label, seed=config.data_seed) for label in SPECIALIST_LABELS}
+    adapter_keys, key = build_keys(config, examples)
     if not force and specialists_up_to_date(model_dir, key):
         console.print(f"specialists: up to date in {model_dir / SPECIALISTS_DIR}")
         return None
@@ -275,7 +281,7 @@ def _install(
         files[f"adapter:{label}"] = FileEntry.of(
             model_dir, f"{SPECIALISTS_DIR}/adapters/{label}.onnx_adapter"
         ).to_json()
-    section = {
+    section: dict[str, Any] = {
         "chosen": chosen,
         "adapters": list(adapters),
         # The base model is not committed (see prepare_base_model); its recipe and sha256 are.
@@ -292,7 +298,7 @@ def _install(
         "training": config.train.as_dict(),
         "training_data": {
             "seed": config.data_seed,
-            "sha256": {label: _data_sha(rows) for label, rows in examples.items()},
+            "sha256": {label: data_sha(rows) for label, rows in examples.items()},
             "splits": {
                 label: {split: sum(split_of(e) == split for e in rows) for split in ("train", "validation", "test")}
                 for label, rows in examples.items()
@@ -313,9 +319,48 @@ def _install(
     }
     from export.build import write_manifest_section
 
+    section["golden"] = golden_outputs(
+        target / chosen, {label: target / "adapters" / f"{label}.onnx_adapter" for label in adapters}, examples
+    )
     write_manifest_section(model_dir, SPECIALISTS_DIR, section)
     shutil.rmtree(previous, ignore_errors=True)
     return section
+
+
+#: Test examples per specialist whose exact outputs the manifest records, to recognise the same model.
+GOLDEN_PER_LABEL = 3
+
+
+def golden_outputs(
+    base_dir: Path, adapters: dict[str, Path], examples: dict[str, list[SpecialistExample]]
+) -> list[dict[str, Any]]:
+    """Exact outputs of the shipped build on a few test prompts per specialist."""
+    engine = SpecialistEngine(base_dir, adapters, SpecialistOptions(threads=2))
+    golden = []
+    for label, rows in examples.items():
+        for example in [e for e in rows if split_of(e) == "test"][:GOLDEN_PER_LABEL]:
+            output = engine.generate(label, example.text, example.today, example.previous)
+            golden.append(
+                {
+                    "label": label,
+                    "text": example.text,
+                    "today": example.today.isoformat(),
+                    "previous": example.previous,
+                    "output": output.text,
+                }
+            )
+    return golden
+
+
+def _same_outputs(base_dir: Path, adapters: dict[str, Path], golden: list[dict[str, Any]]) -> list[str]:
+    """The golden prompts on which this build writes something else; empty when it behaves the same."""
+    engine = SpecialistEngine(base_dir, adapters, SpecialistOptions(threads=2))
+    differ = []
+    for case in golden:
+        output = engine.generate(case["label"], case["text"], date.fromisoformat(case["today"]), case["previous"])
+        if output.text != case["output"]:
+            differ.append(f"{case['label']}: {case['text']!r}")
+    return differ
 
 
 def print_summary(metrics: dict[str, dict[str, dict[str, Any]]], chosen: str, console: Console) -> None:
@@ -337,6 +382,18 @@ def print_summary(metrics: dict[str, dict[str, dict[str, Any]]], chosen: str, co
         row += [f"{total['tool_accuracy']:.1%}", f"{total['call_accuracy']:.1%}"]
     table.add_row(*row, style="bold")
     console.print(table)
+
+
+def genai_build(precision: str, cache_dir: Path, console: Console, config: SpecialistBuild | None = None) -> Path:
+    """The base model built at ``precision`` in the cache (built now when missing), for benchmarks."""
+    config = config or SpecialistBuild()
+    work = cache_dir / "specialists"
+    work.mkdir(parents=True, exist_ok=True)
+    checkpoint = work / f"smollm2-{specialist_train.base_package_version()}"
+    if not (checkpoint / "config.json").is_file():
+        console.print(f"specialists: de-quantizing {specialist_train.BASE_GGUF}")
+        specialist_train.write_base_checkpoint(checkpoint)
+    return _genai_build(work, checkpoint, precision, config, console)
 
 
 def prepare_base_model(model_dir: Path, cache_dir: Path, console: Console) -> bool:
@@ -364,18 +421,29 @@ def prepare_base_model(model_dir: Path, cache_dir: Path, console: Console) -> bo
             f"the specialists in {model_dir} were built with {recorded}, this code builds {config.shape()}; "
             f"rebuild them with: {BUILD_COMMAND}"
         )
-    work = cache_dir / "specialists"
-    work.mkdir(parents=True, exist_ok=True)
-    checkpoint = work / f"smollm2-{specialist_train.base_package_version()}"
-    if not (checkpoint / "config.json").is_file():
-        console.print(f"specialists: de-quantizing {specialist_train.BASE_GGUF}")
-        specialist_train.write_base_checkpoint(checkpoint)
-    build = _genai_build(work, checkpoint, chosen, config, console)
+    build = genai_build(chosen, cache_dir, console, config)
     target = model_dir / SPECIALISTS_DIR / chosen
     target.mkdir(parents=True, exist_ok=True)
     for name in GENAI_FILES:
         shutil.copyfile(build / name, target / name)
-    for key in keys:
-        manifest.verified_path(SPECIALISTS_DIR, key)  # a different conversion would fail here
+    try:
+        for key in keys:
+            manifest.verified_path(SPECIALISTS_DIR, key)
+    except ModelError:
+        # Same packages, different bytes: quantization arithmetic can differ between CPUs. Accept the
+        # build only if it writes exactly what the evaluated one wrote on the recorded prompts.
+        adapters = {label: manifest.verified_path(SPECIALISTS_DIR, f"adapter:{label}") for label in section["adapters"]}
+        differ = _same_outputs(target, adapters, section.get("golden", []))
+        if differ or not section.get("golden"):
+            raise ModelError(
+                f"the base model built here differs from the evaluated one and answers differently on "
+                f"{len(differ)} recorded prompts (e.g. {differ[:2]}); rebuild with: {BUILD_COMMAND}"
+            ) from None
+        local = {key: FileEntry.of(model_dir, manifest.file(SPECIALISTS_DIR, key).path).to_json() for key in keys}
+        (target / LOCAL_BUILD).write_text(json.dumps({"files": local}, indent=2) + "\n")
+        console.print(
+            f"specialists: the base model's bytes differ from the evaluated build's, its outputs on "
+            f"{len(section['golden'])} recorded prompts do not; recorded its sha256 in {target / LOCAL_BUILD}"
+        )
     console.print(f"specialists: base model ready in {target}")
     return True

@@ -24,6 +24,8 @@ from edge_runtime.tools.schemas import call_schema
 
 logger = logging.getLogger(__name__)
 
+#: Beside a base model converted on this device to other bytes than the evaluated build, with the same outputs.
+LOCAL_BUILD = "local-build.json"
 #: Most tokens a call may take; the longest calls of the contract need about 60.
 MAX_CALL_TOKENS = 96
 #: Most characters of an utterance given to a specialist (the router reads no more either).
@@ -101,9 +103,16 @@ class SpecialistEngine:
             )
         # Verify every file before loading any, so that a corrupt file is reported by name.
         keys: list[str] = variants[variant]["files"]
-        base_dir = manifest.verified_path("specialists", keys[0]).parent
-        for key in keys[1:]:
-            manifest.verified_path("specialists", key)
+        base_dir = model_dir / Path(manifest.file("specialists", keys[0]).path).parent
+        local = base_dir / LOCAL_BUILD
+        if local.is_file():
+            # Converted on this device to other bytes with the same outputs (see `python -m export prepare`).
+            local_manifest = Manifest(model_dir=model_dir, data={"models": {"specialists": _json(local)}})
+            for key in keys:
+                local_manifest.verified_path("specialists", key)
+        else:
+            for key in keys:
+                manifest.verified_path("specialists", key)
         adapters = {label: manifest.verified_path("specialists", f"adapter:{label}") for label in section["adapters"]}
         engine = cls(base_dir, adapters, options)
         engine.variant = variant
@@ -138,6 +147,16 @@ class SpecialistEngine:
             # The grammar makes this unreachable unless the call hit MAX_CALL_TOKENS mid-way.
             raise SpecialistError(f"the {label} specialist wrote an incomplete call ({error})") from error
         return Generation(label, output, call, len(tokens), generated, elapsed)
+
+
+def _json(path: Path) -> dict[str, Any]:
+    try:
+        data = json.loads(path.read_text(encoding="utf-8"))
+    except (OSError, ValueError) as error:
+        raise ModelError(f"{path} is unreadable ({error}); rebuild it with: python -m export prepare") from error
+    if not isinstance(data, dict):
+        raise ModelError(f"{path} is not a build record; rebuild it with: python -m export prepare")
+    return data
 
 
 class SpecialistError(RuntimeError):

@@ -1,4 +1,4 @@
-"""``edge-assistant route`` and ``demo`` as a user runs them: a real process, real models, real stdin."""
+"""``edge-assistant route`` and ``models`` as a user runs them: a real process, real models, real stdin."""
 
 from __future__ import annotations
 
@@ -134,14 +134,6 @@ def test_when_the_model_dir_comes_from_the_environment_then_it_is_used(tmp_path:
     result = run_cli(["route", "hello"], env={"EDGE_ASSISTANT_MODEL_DIR": str(tmp_path / "absent")})
     assert result.returncode == 2
     assert "does not exist" in result.stderr.decode()
-
-
-def test_when_the_demo_runs_then_it_routes_easy_questions_locally_and_escalates_hard_ones() -> None:
-    result = run_cli(["demo"])
-    assert result.returncode == 0, result.stderr
-    text = result.stdout.decode()
-    assert "card_spending" in text
-    assert "escalate" in text
 
 
 def test_when_the_router_runs_then_torch_is_never_imported() -> None:

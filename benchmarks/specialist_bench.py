@@ -1,0 +1,223 @@
+"""Specialists and the text pipeline: int4, int8 and fp32 base models side by side in one run.
+
+    python -m benchmarks.specialist_bench [--model-dir DIR] [--limit N] [--out benchmarks/results/specialists.json]
+
+Each precision runs in its own process pinned to one CPU core, with one inference thread, so its peak RSS
+and latency are its own. In each process:
+
+- per specialist, on the held-out test split of the project's data: tool accuracy, call accuracy
+  (tool and every argument), time to a complete tool call (p50/p95) and tokens per call;
+- the whole pipeline, text query to answer (router, specialist, tool, answer) on a fresh demo bank,
+  over the test split's complete questions (write tools stop at their confirmation question);
+- peak RSS with the router and every specialist's adapter loaded.
+
+The int4 and int8 builds that are not shipped come from the build cache (built here when missing), with
+the committed adapters. Needs the export extra.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import resource
+import statistics
+import subprocess
+import sys
+import tempfile
+from collections.abc import Callable, Sequence
+from datetime import date
+from pathlib import Path
+from typing import Any
+
+from edge_runtime.bank import FixedClock, SqliteBank, create_demo_bank
+from edge_runtime.config import DEFAULT_MODEL_DIR
+from edge_runtime.conversation import Conversation
+from edge_runtime.labels import SPECIALIST_LABELS
+from edge_runtime.manifest import Manifest
+from edge_runtime.pipeline import Assistant
+from edge_runtime.router import Router, RouterOptions
+from edge_runtime.specialists.engine import SpecialistEngine, SpecialistOptions
+from edge_runtime.tools.schemas import OUT_OF_SCOPE
+from edge_runtime.tools.toolbox import Toolbox
+from export import specialist_eval
+from export.specialist_data import SpecialistExample, specialist_examples, split_of
+
+RESULTS = Path(__file__).resolve().parent / "results"
+CACHE = Path(__file__).resolve().parent.parent / ".cache" / "export"
+PRECISIONS = ("int4", "int8", "fp32")
+TODAY = date(2026, 11, 20)
+TARGET_P50_MS = 300.0
+TARGET_RSS_MIB = 400.0
+TARGET_TOOL_ACCURACY = 0.95
+
+
+def _percentiles(samples_ms: Sequence[float]) -> dict[str, float]:
+    ordered = sorted(samples_ms)
+    return {"p50_ms": statistics.median(ordered), "p95_ms": ordered[min(len(ordered) - 1, int(0.95 * len(ordered)))]}
+
+
+def _tests(limit: int | None) -> dict[str, list[SpecialistExample]]:
+    tests = {}
+    for label in SPECIALIST_LABELS:
+        rows = [example for example in specialist_examples(label) if split_of(example) == "test"]
+        tests[label] = rows[:limit] if limit else rows
+    return tests
+
+
+def _base_dir(model_dir: Path, precision: str) -> Path:
+    section = Manifest.load(model_dir).model("specialists")
+    if precision == section["chosen"]:
+        return model_dir / "specialists" / precision
+    from rich.console import Console
+
+    from export.specialist_build import genai_build
+
+    return genai_build(precision, CACHE, Console(stderr=True))
+
+
+def run_precision(model_dir: Path, precision: str, limit: int | None) -> dict[str, Any]:
+    """Everything measured for one precision, in this process."""
+    if hasattr(os, "sched_setaffinity"):
+        os.sched_setaffinity(0, {0})
+    manifest = Manifest.load(model_dir)
+    adapters = {
+        label: manifest.verified_path("specialists", f"adapter:{label}")
+        for label in manifest.model("specialists")["adapters"]
+    }
+    base_dir = _base_dir(model_dir, precision)
+    engine = SpecialistEngine(base_dir, adapters, SpecialistOptions(threads=1))
+    router = Router(model_dir, RouterOptions(threads=1))
+    tests = _tests(limit)
+
+    per_label: dict[str, dict[str, Any]] = {}
+    for label, examples in tests.items():
+
+        def generate(example: SpecialistExample) -> tuple[dict[str, Any], int, float]:
+            output = engine.generate(example.label, example.text, example.today, example.previous)
+            return output.call, output.generated_tokens, output.milliseconds
+
+        per_label[label] = specialist_eval.evaluate(generate, examples)
+        print(f"  {precision} {label}: call {per_label[label]['call_accuracy']:.1%}", file=sys.stderr, flush=True)
+
+    questions = [
+        example.text
+        for examples in tests.values()
+        for example in examples
+        if example.previous is None and json.loads(example.target)["name"] != OUT_OF_SCOPE
+    ]
+    with tempfile.TemporaryDirectory() as directory:
+        bank_path = Path(directory) / "bank.sqlite"
+        create_demo_bank(bank_path, today=TODAY)
+        clock = FixedClock(TODAY)
+        with SqliteBank(bank_path) as bank:
+            assistant = Assistant(router, engine, Toolbox(bank, clock), clock)
+            assistant.ask(questions[0], Conversation())  # first-call allocations are not a user's latency
+            totals = [
+                assistant.ask(text, Conversation(), confirmations=False).timings_ms["total"] for text in questions
+            ]
+
+    return {
+        "precision": precision,
+        "base_mib": sum(path.stat().st_size for path in base_dir.iterdir() if path.is_file()) / 2**20,
+        "adapters_mib": sum(path.stat().st_size for path in adapters.values()) / 2**20,
+        "per_label": {label: {k: v for k, v in m.items() if k != "mistakes"} for label, m in per_label.items()},
+        "mistakes": {label: m["mistakes"][:5] for label, m in per_label.items()},
+        "overall": specialist_eval.overall(per_label),
+        "pipeline": {"n": len(questions), **_percentiles(totals)},
+        "peak_rss_mib": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024,
+    }
+
+
+def _worker(model_dir: Path, precision: str, limit: int | None) -> dict[str, Any]:
+    command = [
+        sys.executable,
+        "-m",
+        "benchmarks.specialist_bench",
+        "--worker",
+        precision,
+        "--model-dir",
+        str(model_dir),
+    ]
+    if limit:
+        command += ["--limit", str(limit)]
+    done = subprocess.run(command, stdout=subprocess.PIPE, text=True, check=False)
+    if done.returncode != 0:
+        raise RuntimeError(f"{precision} failed (exit {done.returncode})")
+    result: dict[str, Any] = json.loads(done.stdout.splitlines()[-1])
+    return result
+
+
+def _table(results: dict[str, dict[str, Any]]) -> str:
+    names = list(results)
+    rows: list[tuple[str, Callable[[dict[str, Any]], str]]] = [
+        ("query to answer p50 ms", lambda r: f"{r['pipeline']['p50_ms']:.0f}"),
+        ("query to answer p95 ms", lambda r: f"{r['pipeline']['p95_ms']:.0f}"),
+        ("peak RSS MiB, router + all", lambda r: f"{r['peak_rss_mib']:.0f}"),
+        ("base model MiB", lambda r: f"{r['base_mib']:.0f}"),
+        ("adapters MiB, all 8", lambda r: f"{r['adapters_mib']:.1f}"),
+        ("tool accuracy, all", lambda r: f"{r['overall']['tool_accuracy']:.1%}"),
+        ("call accuracy, all", lambda r: f"{r['overall']['call_accuracy']:.1%}"),
+    ]
+
+    def cell(label: str) -> Callable[[dict[str, Any]], str]:
+        def render(r: dict[str, Any]) -> str:
+            m = r["per_label"][label]
+            return (
+                f"{m['tool_accuracy']:.0%} {m['call_accuracy']:.0%} "
+                f"{m['ms_p50']:.0f}/{m['ms_p95']:.0f} {m['tokens_mean']:.0f}"
+            )
+
+        return render
+
+    rows += [(f"  {label}", cell(label)) for label in SPECIALIST_LABELS]
+    width = max(len(label) for label, _ in rows)
+    cell_width = 22
+    lines = [f"| {'one core, one thread':<{width}} | " + " | ".join(f"{n:>{cell_width}}" for n in names) + " |"]
+    lines.append(f"|{'-' * (width + 2)}|" + "|".join("-" * (cell_width + 2) for _ in names) + "|")
+    lines += [
+        f"| {label:<{width}} | " + " | ".join(f"{render(results[n]):>{cell_width}}" for n in names) + " |"
+        for label, render in rows
+    ]
+    lines.append("per specialist: tool accuracy, call accuracy, ms to a complete call p50/p95, tokens per call")
+    return "\n".join(lines)
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--model-dir", type=Path, default=DEFAULT_MODEL_DIR)
+    parser.add_argument("--limit", type=int, help="at most this many test examples per specialist")
+    parser.add_argument("--out", type=Path, default=RESULTS / "specialists.json")
+    parser.add_argument("--worker", choices=PRECISIONS, help=argparse.SUPPRESS)
+    args = parser.parse_args(argv)
+
+    if args.worker:
+        print(json.dumps(run_precision(args.model_dir, args.worker, args.limit)))
+        return 0
+
+    results = {}
+    for precision in PRECISIONS:
+        print(f"measuring {precision} ...", file=sys.stderr, flush=True)
+        results[precision] = _worker(args.model_dir, precision, args.limit)
+    chosen = Manifest.load(args.model_dir).model("specialists")["chosen"]
+    shipped = results[chosen]
+    targets = {
+        f"{chosen} query to answer p50 <= {TARGET_P50_MS:.0f} ms": shipped["pipeline"]["p50_ms"] <= TARGET_P50_MS,
+        f"{chosen} peak RSS <= {TARGET_RSS_MIB:.0f} MB with router and all specialists": shipped["peak_rss_mib"]
+        <= TARGET_RSS_MIB,
+        f"{chosen} tool accuracy >= {TARGET_TOOL_ACCURACY:.0%}": shipped["overall"]["tool_accuracy"]
+        >= TARGET_TOOL_ACCURACY,
+    }
+    print(_table(results))
+    calls, questions = shipped["overall"]["n"], shipped["pipeline"]["n"]
+    print(f"\nshipped: {chosen}; test split: {calls} calls; pipeline: {questions} questions")
+    for target, met in targets.items():
+        print(f"{'met' if met else 'MISSED'}: {target}")
+    args.out.parent.mkdir(parents=True, exist_ok=True)
+    args.out.write_text(json.dumps({"results": results, "targets": targets}, indent=2) + "\n")
+    print(f"wrote {args.out}")
+    return 0 if all(targets.values()) else 1
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,163 @@
+"""The text assistant end to end on the shipped models: router, specialists, tools and answers.
+
+Every contract tool is reached from a plain question, write tools stop at their confirmation question,
+and a conversation pays a bill only after an explicit yes.
+"""
+
+from __future__ import annotations
+
+import shutil
+from collections.abc import Iterator
+from datetime import date
+from decimal import Decimal
+from pathlib import Path
+
+import pytest
+
+from edge_runtime.bank import FixedClock, SqliteBank, create_demo_bank
+from edge_runtime.conversation import Conversation
+from edge_runtime.pipeline import Assistant
+from edge_runtime.router import Router, RouterOptions
+from edge_runtime.specialists.engine import SpecialistEngine, SpecialistOptions
+from edge_runtime.tools.schemas import TOOL_NAMES, WRITE_TOOLS
+from edge_runtime.tools.toolbox import Toolbox
+
+TODAY = date(2026, 11, 20)
+
+
+@pytest.fixture(scope="module")
+def engines(model_dir: Path) -> tuple[Router, SpecialistEngine]:
+    return Router(model_dir, RouterOptions(threads=2)), SpecialistEngine.from_manifest(
+        model_dir, SpecialistOptions(threads=2)
+    )
+
+
+@pytest.fixture(scope="module")
+def demo_bank(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    path = tmp_path_factory.mktemp("bank") / "demo.sqlite"
+    create_demo_bank(path, today=TODAY)
+    return path
+
+
+@pytest.fixture
+def bank(demo_bank: Path, tmp_path: Path) -> Iterator[SqliteBank]:
+    with SqliteBank(shutil.copy(demo_bank, tmp_path / "bank.sqlite")) as store:
+        yield store
+
+
+@pytest.fixture
+def assistant(engines: tuple[Router, SpecialistEngine], bank: SqliteBank) -> Assistant:
+    clock = FixedClock(TODAY)
+    return Assistant(engines[0], engines[1], Toolbox(bank, clock), clock)
+
+
+# One plain question per contract tool, with the arguments that must come out of it.
+QUESTIONS = [
+    (
+        "How much did I spend on groceries this month?",
+        "spending_summary",
+        {"period": "this_month", "category": "groceries"},
+    ),
+    ("Show my Amazon purchases from last week", "list_card_transactions", {"period": "last_week"}),
+    ("When is my credit card payment due?", "card_statement", {}),
+    ("What's my checking balance?", "get_balance", {"account": "checking"}),
+    (
+        "Show my savings account history for last month",
+        "account_history",
+        {"account": "savings", "period": "last_month"},
+    ),
+    ("How are my savings doing?", "savings_overview", {}),
+    ("How much interest did I earn this year?", "interest_earned", {"period": "this_year"}),
+    ("Am I on track for my vacation goal?", "goal_progress", {}),
+    ("Which bills are overdue?", "list_bills", {"status": "overdue"}),
+    ("Pay the electricity bill", "pay_bill", {}),
+    ("Turn on autopay for the internet bill", "set_autopay", {"enabled": True}),
+    ("Move $200 from checking to savings", "transfer", {"from_account": "checking", "amount": "200.00"}),
+    ("Did my transfer to Alex go through?", "transfer_status", {}),
+    ("What are my last five transactions?", "recent_transactions", {"limit": 5}),
+    ("Find the Starbucks charge", "find_transaction", {}),
+    ("Is my debit card active?", "card_status", {"card": "debit"}),
+    ("Freeze my debit card", "freeze_card", {"card": "debit"}),
+    ("Unfreeze my credit card", "unfreeze_card", {"card": "credit"}),
+    ("I lost my credit card", "report_lost_card", {"card": "credit"}),
+    ("Activate my new debit card", "activate_card", {"card": "debit"}),
+    ("Send me a replacement debit card", "order_replacement", {"card": "debit"}),
+    ("What are the fees for international transfers?", "search_help", {}),
+]
+
+
+def test_when_the_question_list_is_read_then_it_reaches_every_tool() -> None:
+    assert sorted({tool for _, tool, _ in QUESTIONS}) == sorted(TOOL_NAMES)
+
+
+@pytest.mark.parametrize(("text", "tool", "arguments"), QUESTIONS, ids=[tool for _, tool, _ in QUESTIONS])
+def test_when_a_plain_question_is_asked_then_the_right_tool_runs_with_the_right_arguments(
+    assistant: Assistant, text: str, tool: str, arguments: dict[str, object]
+) -> None:
+    turn = assistant.ask(text, Conversation(), confirmations=False)
+    assert not turn.escalated, turn.to_dict()
+    assert [call["name"] for call in turn.tool_calls] == [tool], turn.to_dict()
+    call = turn.tool_calls[0]
+    for key, value in arguments.items():
+        assert call["arguments"].get(key) == value, turn.to_dict()
+    expected = "needs_confirmation" if tool in WRITE_TOOLS else "ok"
+    assert call["status"] == expected, turn.to_dict()
+    assert turn.answer and "{" not in turn.answer
+
+
+def _checking(bank: SqliteBank) -> Decimal:
+    return next(account.balance for account in bank.accounts() if account.id == "checking")
+
+
+def test_when_the_user_confirms_a_bill_payment_then_it_is_paid_once(assistant: Assistant, bank: SqliteBank) -> None:
+    conversation = Conversation()
+    before = _checking(bank)
+    asked = assistant.ask("Pay the electricity bill", conversation)
+    assert asked.tool_calls[0]["status"] == "needs_confirmation"
+    assert "City Power" in asked.answer and asked.answer.endswith("?")
+    assert _checking(bank) == before
+
+    done = assistant.ask("yes", conversation)
+    assert done.tool_calls[0]["status"] == "done"
+    paid = before - _checking(bank)
+    assert paid > 0 and f"${paid:,.2f}" in asked.answer
+
+    assistant.ask("yes", conversation)
+    assert before - _checking(bank) == paid
+
+
+def test_when_the_user_says_no_then_the_transfer_never_happens(assistant: Assistant, bank: SqliteBank) -> None:
+    conversation = Conversation()
+    before = _checking(bank)
+    assistant.ask("Move $200 from checking to savings", conversation)
+    turn = assistant.ask("no", conversation)
+    assert turn.tool_calls[0]["status"] == "cancelled"
+    assert _checking(bank) == before
+
+
+def test_when_a_follow_up_asks_about_another_period_then_the_same_question_is_answered_for_it(
+    assistant: Assistant,
+) -> None:
+    conversation = Conversation()
+    first = assistant.ask("How much did I spend on groceries this month?", conversation)
+    follow = assistant.ask("and last month?", conversation)
+    assert follow.label == "card_spending"
+    assert follow.tool_calls[0]["name"] == first.tool_calls[0]["name"] == "spending_summary"
+    assert follow.tool_calls[0]["arguments"] == {"period": "last_month", "category": "groceries"}
+    assert "last month" in follow.answer
+
+
+@pytest.mark.parametrize(
+    "text",
+    ["I have $50,000 saved, should I buy a house or keep renting and invest?", "How many prime numbers are below 100?"],
+)
+def test_when_a_question_is_hard_or_off_topic_then_it_escalates(assistant: Assistant, text: str) -> None:
+    turn = assistant.ask(text, Conversation())
+    assert turn.escalated
+    assert turn.tool_calls == []
+
+
+def test_when_help_is_asked_then_the_answer_names_the_article_it_comes_from(assistant: Assistant) -> None:
+    turn = assistant.ask("How long does a new card take to arrive?", Conversation())
+    assert turn.tool_calls[0]["name"] == "search_help"
+    assert "help article" in turn.answer
