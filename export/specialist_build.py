@@ -18,6 +18,7 @@ import hashlib
 import json
 import shutil
 import time
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
@@ -78,13 +79,19 @@ def data_sha(examples: list[SpecialistExample]) -> str:
     return _digest(rows)
 
 
-def _adapter_key(config: SpecialistBuild, label: str, data_digest: str) -> str:
-    return _digest({"shape": config.shape(), "train": config.train.as_dict(), "label": label, "data": data_digest})
+def _shared_key(config: SpecialistBuild, examples: dict[str, list[SpecialistExample]]) -> str:
+    data = {label: data_sha(rows) for label, rows in sorted(examples.items())}
+    return _digest({"shape": config.shape(), "train": config.train.as_dict(), "data": data})
+
+
+def _adapter_key(shared_key: str, label: str, data_digest: str) -> str:
+    return _digest({"shared": shared_key, "label": label, "data": data_digest})
 
 
 def build_keys(config: SpecialistBuild, examples: dict[str, list[SpecialistExample]]) -> tuple[dict[str, str], str]:
     """Each adapter's training key, and the key of the whole specialists build."""
-    adapter_keys = {label: _adapter_key(config, label, data_sha(examples[label])) for label in SPECIALIST_LABELS}
+    shared = _shared_key(config, examples)
+    adapter_keys = {label: _adapter_key(shared, label, data_sha(examples[label])) for label in SPECIALIST_LABELS}
     key = _digest(
         {
             "adapters": adapter_keys,
@@ -113,18 +120,9 @@ def build_specialists(
         console.print(f"specialists: de-quantizing {specialist_train.BASE_GGUF} into {checkpoint}")
         specialist_train.write_base_checkpoint(checkpoint)
 
-    adapters = {
-        label: _trained_adapter(
-            work=work,
-            checkpoint=checkpoint,
-            label=label,
-            examples=examples[label],
-            key=adapter_keys[label],
-            config=config,
-            console=console,
-        )
-        for label in SPECIALIST_LABELS
-    }
+    adapters = _trained_adapters(
+        work=work, checkpoint=checkpoint, examples=examples, adapter_keys=adapter_keys, config=config, console=console
+    )
     builds = {precision: _genai_build(work, checkpoint, precision, config, console) for precision in config.precisions}
     input_names = json.loads((builds[config.precisions[0]] / "adapter_inputs.json").read_text())
     adapter_files: dict[str, Path] = {}
@@ -175,31 +173,72 @@ def specialists_up_to_date(model_dir: Path, key: str) -> bool:
     return True
 
 
-def _trained_adapter(
+def _trained_adapters(
     *,
     work: Path,
     checkpoint: Path,
-    label: str,
-    examples: list[SpecialistExample],
-    key: str,
+    examples: dict[str, list[SpecialistExample]],
+    adapter_keys: dict[str, str],
     config: SpecialistBuild,
     console: Console,
-) -> dict[str, np.ndarray]:
-    cached = work / f"adapter-{label}-{key[:16]}.npz"
-    if cached.is_file():
-        console.print(f"specialists: {label} adapter from {cached.name}")
-        return dict(np.load(cached))
-    train = [e for e in examples if split_of(e) == "train"]
+) -> dict[str, dict[str, np.ndarray]]:
+    """Every specialist's LoRA weights: from the cache where trained before, else trained now."""
+    cached = {label: work / f"adapter-{label}-{key[:16]}.npz" for label, key in adapter_keys.items()}
+    missing = [label for label, path in cached.items() if not path.is_file()]
+    if missing:
+        _train(
+            work=work,
+            checkpoint=checkpoint,
+            examples=examples,
+            labels=missing,
+            cached=cached,
+            config=config,
+            console=console,
+        )
+    for label, path in cached.items():
+        if label not in missing:
+            console.print(f"specialists: {label} adapter from {path.name}")
+    return {label: dict(np.load(path)) for label, path in cached.items()}
+
+
+def _train(
+    *,
+    work: Path,
+    checkpoint: Path,
+    examples: dict[str, list[SpecialistExample]],
+    labels: list[str],
+    cached: dict[str, Path],
+    config: SpecialistBuild,
+    console: Console,
+) -> None:
+    """Train the shared adapter (or take it from the cache), then the adapters of ``labels`` from it."""
+    train = {label: [e for e in rows if split_of(e) == "train"] for label, rows in examples.items()}
+    shared_path = work / f"shared-{_shared_key(config, examples)[:16]}.npz"
     started = time.monotonic()
-    console.print(f"specialists: fine-tuning {label} on {len(train)} examples")
+    console.print(f"specialists: encoding {sum(len(rows) for rows in train.values())} training examples")
+    trainer = specialist_train.SpecialistTrainer(checkpoint, config.train)
+    items = {label: trainer.encode(rows) for label, rows in train.items()}
 
-    def on_step(step: int, total: int, loss: float) -> None:
-        if step % 20 == 0 or step == total:
-            console.print(f"  {label}: step {step}/{total}, loss {loss:.4f}, {time.monotonic() - started:.0f} s")
+    def reporter(name: str) -> Callable[[int, int, float], None]:
+        def report(step: int, total: int, loss: float) -> None:
+            if step % 20 == 0 or step == total:
+                console.print(f"  {name}: step {step}/{total}, loss {loss:.4f}, {time.monotonic() - started:.0f} s")
 
-    arrays = specialist_train.train_adapter(checkpoint, train, config.train, on_step)
-    np.savez(cached, **arrays)  # type: ignore[arg-type]
-    return arrays
+        return report
+
+    if shared_path.is_file():
+        console.print(f"specialists: shared adapter from {shared_path.name}")
+        shared = dict(np.load(shared_path))
+    else:
+        everything = [item for rows in items.values() for item in rows]
+        console.print(f"specialists: fine-tuning the shared adapter on {len(everything)} examples")
+        shared = trainer.fit(everything, config.train.shared_steps, config.train.shared_lr, progress=reporter("shared"))
+        np.savez(shared_path, **shared)  # type: ignore[arg-type]
+    for label in labels:
+        steps = trainer.epoch_steps(len(items[label]), config.train.epochs)
+        console.print(f"specialists: fine-tuning {label} on its {len(items[label])} examples")
+        arrays = trainer.fit(items[label], steps, config.train.lr, start=shared, progress=reporter(label))
+        np.savez(cached[label], **arrays)  # type: ignore[arg-type]
 
 
 def _genai_build(work: Path, checkpoint: Path, precision: str, config: SpecialistBuild, console: Console) -> Path:

@@ -56,6 +56,7 @@ class GenaiPrecision:
 
     name: str  # "int4", "int8" or "fp32": the directory name and the builder's -p value
     algo_config: str | None = None  # weight-quantization method for int4/int8
+    accuracy_level: int | None = None  # MatMulNBits compute: 4 quantizes activations to int8, 1 keeps fp32
 
 
 PRECISIONS: dict[str, GenaiPrecision] = {
@@ -98,6 +99,8 @@ def build_genai_model(
         options.append("nodes_to_exclude=" + ",".join(lora_node_names(layers, modules)))
     if precision.algo_config:
         options.append(f"algo_config={precision.algo_config}")
+    if precision.accuracy_level is not None:
+        options.append(f"accuracy_level={precision.accuracy_level}")
     command = [
         sys.executable,
         "-m",

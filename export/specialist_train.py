@@ -52,12 +52,13 @@ class SpecialistTrainConfig:
     alpha: int = 16
     first_layer: int = 18  # LoRA on layers first_layer..29
     modules: tuple[str, ...] = tuple(LORA_MODULES)
-    epochs: int = 2
+    shared_steps: int = 520  # stage 1: all specialists' data, mixed
+    shared_lr: float = 2e-3
+    epochs: float = 1.0  # stage 2: each specialist's own data, from the shared adapter
+    lr: float = 1e-3
     batch_size: int = 16
-    lr: float = 2e-3
     warmup_fraction: float = 0.06
     weight_decay: float = 0.0
-    max_examples: int | None = None  # per specialist, for quick builds
     seed: int = 13
     threads: int = 2
 
@@ -75,12 +76,13 @@ class SpecialistTrainConfig:
             "alpha": self.alpha,
             "layers": [self.first_layer, NUM_LAYERS - 1],
             "modules": list(self.modules),
+            "shared_steps": self.shared_steps,
+            "shared_lr": self.shared_lr,
             "epochs": self.epochs,
-            "batch_size": self.batch_size,
             "lr": self.lr,
+            "batch_size": self.batch_size,
             "warmup_fraction": self.warmup_fraction,
             "weight_decay": self.weight_decay,
-            "max_examples": self.max_examples,
             "seed": self.seed,
         }
 
@@ -134,7 +136,9 @@ class _Encoded:
 
 def encode(tokenizer: Any, example: SpecialistExample) -> _Encoded:
     """Token ids of prompt + target; the chat markers are already in the text."""
-    prompt = tokenizer(render_prompt(example.text, example.today, example.previous), add_special_tokens=False)
+    prompt = tokenizer(
+        render_prompt(example.text, example.today, example.previous, label=example.label), add_special_tokens=False
+    )
     target = tokenizer(render_target(example.target), add_special_tokens=False)
     return _Encoded(ids=prompt["input_ids"] + target["input_ids"], prompt_length=len(prompt["input_ids"]))
 
@@ -197,68 +201,101 @@ def _upper_loss(model: Any, batch: Sequence[_Encoded], first_layer: int) -> torc
     return torch.nn.functional.cross_entropy(logits, targets[mask])
 
 
-def train_adapter(
-    checkpoint: Path,
-    examples: Sequence[SpecialistExample],
-    config: SpecialistTrainConfig,
-    progress: Callable[[int, int, float], None] | None = None,
-) -> dict[str, np.ndarray]:
-    """Fine-tune one LoRA adapter on ``examples``; returns its PEFT-named weights.
+class SpecialistTrainer:
+    """One base model with a LoRA adapter whose weights are trained, saved and reset in turn.
 
-    ``progress(step, total_steps, loss)`` is called after every step.
+    Training is two-staged. A *shared* adapter first learns what every specialist needs (the call
+    format, dates, amounts, copying names) from all specialists' data, each example tagged with its
+    specialist. Each specialist's adapter then starts from the shared one and is fine-tuned on its own
+    data alone, so one specialist can be retrained without touching the others.
     """
-    from peft import LoraConfig, get_peft_model, get_peft_model_state_dict
-    from transformers import AutoModelForCausalLM, AutoTokenizer
 
-    torch.manual_seed(config.seed)
-    torch.set_num_threads(config.threads)
-    rng = random.Random(config.seed)
-    tokenizer = AutoTokenizer.from_pretrained(checkpoint)
-    base = AutoModelForCausalLM.from_pretrained(checkpoint, dtype=torch.float32, attn_implementation="sdpa")
-    base.requires_grad_(False)
-    items = [encode(tokenizer, example) for example in examples]
-    if config.max_examples is not None:
-        items = rng.sample(items, min(config.max_examples, len(items)))
-    cache_frozen_layers(base, items, config.first_layer)
+    def __init__(self, checkpoint: Path, config: SpecialistTrainConfig) -> None:
+        from peft import LoraConfig, get_peft_model
+        from transformers import AutoModelForCausalLM, AutoTokenizer
 
-    lora = LoraConfig(
-        r=config.rank,
-        lora_alpha=config.alpha,
-        target_modules=list(config.modules),
-        layers_to_transform=config.layers,
-        lora_dropout=0.0,
-        bias="none",
-    )
-    model = get_peft_model(base, lora)
-    parameters = [parameter for parameter in model.parameters() if parameter.requires_grad]
-    optimizer = torch.optim.AdamW(parameters, lr=config.lr, weight_decay=config.weight_decay)
-    steps_per_epoch = math.ceil(len(items) / config.batch_size)
-    total = steps_per_epoch * config.epochs
-    warmup = max(1, int(total * config.warmup_fraction))
+        torch.manual_seed(config.seed)
+        torch.set_num_threads(config.threads)
+        self.config = config
+        self.tokenizer = AutoTokenizer.from_pretrained(checkpoint)
+        base = AutoModelForCausalLM.from_pretrained(checkpoint, dtype=torch.float32, attn_implementation="sdpa")
+        base.requires_grad_(False)
+        self._base = base
+        lora = LoraConfig(
+            r=config.rank,
+            lora_alpha=config.alpha,
+            target_modules=list(config.modules),
+            layers_to_transform=config.layers,
+            lora_dropout=0.0,
+            bias="none",
+        )
+        self.model = get_peft_model(base, lora)
+        self._fresh = self.state()
 
-    def schedule(step: int) -> float:  # linear warm-up, then cosine decay to zero
-        if step < warmup:
-            return (step + 1) / warmup
-        return 0.5 * (1 + math.cos(math.pi * (step - warmup) / max(1, total - warmup)))
+    def encode(self, examples: Sequence[SpecialistExample]) -> list[_Encoded]:
+        """Token ids of each example, with the frozen layers' output cached."""
+        items = [encode(self.tokenizer, example) for example in examples]
+        cache_frozen_layers(self._base, items, self.config.first_layer)
+        return items
 
-    scheduler = torch.optim.lr_scheduler.LambdaLR(optimizer, schedule)
-    inner = model.base_model.model
-    model.train()
-    step = 0
-    for _ in range(config.epochs):
-        batches = _bucketed_batches(items, config.batch_size, rng)
-        for batch in batches:
-            loss = _upper_loss(inner, batch, config.first_layer)
-            loss.backward()  # type: ignore[no-untyped-call]
-            torch.nn.utils.clip_grad_norm_(parameters, 1.0)
-            optimizer.step()
-            scheduler.step()
-            optimizer.zero_grad(set_to_none=True)
-            step += 1
-            if progress is not None:
-                progress(step, total, float(loss.detach()))
-    state = get_peft_model_state_dict(model)
-    return {key: value.detach().cpu().numpy() for key, value in state.items()}
+    def state(self) -> dict[str, np.ndarray]:
+        from peft import get_peft_model_state_dict
+
+        return {
+            key: value.detach().cpu().numpy().copy() for key, value in get_peft_model_state_dict(self.model).items()
+        }
+
+    def load(self, state: dict[str, np.ndarray]) -> None:
+        from peft import set_peft_model_state_dict
+
+        set_peft_model_state_dict(self.model, {key: torch.from_numpy(value.copy()) for key, value in state.items()})
+
+    def fit(
+        self,
+        items: Sequence[_Encoded],
+        steps: int,
+        lr: float,
+        start: dict[str, np.ndarray] | None = None,
+        progress: Callable[[int, int, float], None] | None = None,
+    ) -> dict[str, np.ndarray]:
+        """Train ``steps`` optimiser steps from ``start`` (a fresh adapter when None); return the weights.
+
+        ``progress(step, total_steps, loss)`` is called after every step.
+        """
+        config = self.config
+        self.load(start if start is not None else self._fresh)
+        rng = random.Random(config.seed)
+        parameters = [parameter for parameter in self.model.parameters() if parameter.requires_grad]
+        optimizer = torch.optim.AdamW(parameters, lr=lr, weight_decay=config.weight_decay)
+        warmup = max(1, int(steps * config.warmup_fraction))
+
+        def schedule(step: int) -> float:  # linear warm-up, then cosine decay to zero
+            if step < warmup:
+                return (step + 1) / warmup
+            return 0.5 * (1 + math.cos(math.pi * (step - warmup) / max(1, steps - warmup)))
+
+        scheduler = torch.optim.lr_scheduler.LambdaLR(optimizer, schedule)
+        inner = self.model.base_model.model
+        self.model.train()
+        step = 0
+        while step < steps:
+            for batch in _bucketed_batches(items, config.batch_size, rng):
+                loss = _upper_loss(inner, batch, config.first_layer)
+                loss.backward()  # type: ignore[no-untyped-call]
+                torch.nn.utils.clip_grad_norm_(parameters, 1.0)
+                optimizer.step()
+                scheduler.step()
+                optimizer.zero_grad(set_to_none=True)
+                step += 1
+                if progress is not None:
+                    progress(step, steps, float(loss.detach()))
+                if step == steps:
+                    break
+        self.model.eval()
+        return self.state()
+
+    def epoch_steps(self, count: int, epochs: float) -> int:
+        return max(1, math.ceil(count * epochs / self.config.batch_size))
 
 
 def write_template_adapter(checkpoint: Path, config: SpecialistTrainConfig, output: Path) -> None:

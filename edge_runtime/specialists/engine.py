@@ -124,7 +124,7 @@ class SpecialistEngine:
 
         if label not in self._schemas:
             raise KeyError(f"no specialist for {label!r} (there are: {', '.join(self.labels)})")
-        prompt = render_prompt(text[:MAX_TEXT_CHARS], today, previous)
+        prompt = render_prompt(text[:MAX_TEXT_CHARS], today, previous, label=label)
         started = time.perf_counter()
         with self._lock:
             tokens = self._tokenizer.encode(prompt)

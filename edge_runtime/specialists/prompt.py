@@ -1,8 +1,10 @@
 """The specialists' prompt: shared by training (export) and inference (edge runtime), so they never drift.
 
 A fine-tuned specialist needs no instructions and no tool descriptions: its adapter carries them. The
-prompt holds only what the model cannot know: today's date (to turn "in October" or "on the 1st" into
-dates) and, for a follow-up such as "and last month?", the call it is following up on.
+prompt holds only its own name (the adapters grow from one shared adapter trained on every
+specialist's data, which needs to know whose call to write), what the model cannot know (today's date,
+to turn "in October" or "on the 1st" into dates) and, for a follow-up such as "and last month?", the
+call it is following up on.
 """
 
 from __future__ import annotations
@@ -14,9 +16,9 @@ IM_START = "<|im_start|>"
 IM_END = "<|im_end|>"
 
 
-def render_prompt(text: str, today: date, previous: str | None = None) -> str:
-    """The prompt up to the point where the specialist writes its call."""
-    context = f"today {today.isoformat()} {today.strftime('%A').lower()}"
+def render_prompt(text: str, today: date, previous: str | None = None, *, label: str) -> str:
+    """The prompt up to the point where specialist ``label`` writes its call."""
+    context = f"{label}\ntoday {today.isoformat()} {today.strftime('%A').lower()}"
     if previous:
         context += f"\nprevious {previous}"
     # The utterance is the user's own text: keep it from closing the turn early.
