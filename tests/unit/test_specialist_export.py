@@ -46,7 +46,8 @@ def test_when_a_prompt_is_rendered_then_it_holds_the_date_the_previous_call_and_
     previous = '{"name":"card_statement","arguments":{}}'
     prompt = render_prompt("and last month?", date(2026, 11, 20), previous=previous, label="card_spending")
     assert prompt == (
-        '<|im_start|>system\ncard_spending\ntoday 2026-11-20 friday\nprevious {"name":"card_statement","arguments":{}}<|im_end|>\n'
+        "<|im_start|>system\ncard_spending\ntoday 2026-11-20 friday\n"
+        'previous {"name":"card_statement","arguments":{}}<|im_end|>\n'
         "<|im_start|>user\nand last month?<|im_end|>\n<|im_start|>assistant\n"
     )
     assert render_target('{"name":"out_of_scope"}') == '{"name":"out_of_scope"}<|im_end|>'
