@@ -132,9 +132,15 @@ def build_specialists(
         adapter_files[label] = path
 
     tests = {label: [e for e in examples[label] if split_of(e) == "test"] for label in SPECIALIST_LABELS}
-    metrics = {
-        precision: _evaluate(builds[precision], adapter_files, tests, console) for precision in config.precisions
-    }
+    metrics = {}
+    for precision in config.precisions:
+        # Scores are cached by what they depend on, so a change of gate or choice rule re-decides at once.
+        scored = work / f"eval-{precision}-{_digest([adapter_keys, config.shape()])[:16]}.json"
+        if scored.is_file():
+            metrics[precision] = json.loads(scored.read_text())
+        else:
+            metrics[precision] = _evaluate(builds[precision], adapter_files, tests, console)
+            scored.write_text(json.dumps(metrics[precision]))
     best = max(specialist_eval.overall(metrics[p])["call_accuracy"] for p in config.precisions)
     chosen = next(
         p
