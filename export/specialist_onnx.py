@@ -150,6 +150,9 @@ def expose_adapter_inputs(model_dir: Path) -> list[str]:
         raise ValueError(f"{path} has no LoRA weights: build it with a template adapter")
     del graph.initializer[:]
     graph.initializer.extend(kept)
+    # The builder stamps its version with the git commit of the working directory it ran in; keep the
+    # bare version so the same inputs give the same bytes in any checkout.
+    model.producer_version = _bare_version(model.producer_version)
     data_name = "model.onnx.data"
     (model_dir / data_name).unlink(missing_ok=True)
     onnx.save_model(
@@ -161,6 +164,19 @@ def expose_adapter_inputs(model_dir: Path) -> list[str]:
         size_threshold=1024,
     )
     return sorted(names)
+
+
+def _bare_version(version: str) -> str:
+    return version.split("+", 1)[0]
+
+
+def normalise_producer(model_dir: Path) -> None:
+    """Drop the checkout-dependent suffix from ``model.onnx``'s producer version, in place."""
+    path = model_dir / "model.onnx"
+    model = onnx.load(str(path), load_external_data=False)
+    if model.producer_version != _bare_version(model.producer_version):
+        model.producer_version = _bare_version(model.producer_version)
+        onnx.save_model(model, str(path))
 
 
 def adapter_arrays(state: Mapping[str, np.ndarray], scaling: float) -> dict[str, np.ndarray]:

@@ -82,7 +82,10 @@ class SpecialistEngine:
         self._tokenizer = og.Tokenizer(self._model)
         self._adapters = og.Adapters(self._model)
         for label, path in adapter_paths.items():
-            self._adapters.load(str(path), label)
+            try:
+                self._adapters.load(str(path), label)
+            except Exception as error:  # a file that is not an adapter of this base model
+                raise ModelError(f"cannot load the {label} adapter {path}: {error}") from error
         self._schemas = {label: json.dumps(call_schema(label)) for label in self.labels}
         # One generation at a time: the model session is shared and the device has few cores.
         self._lock = threading.Lock()
