@@ -158,6 +158,7 @@ def _table(results: dict[str, dict[str, Any]]) -> str:
         ("adapters MiB, all 8", lambda r: f"{r['adapters_mib']:.1f}"),
         ("tool accuracy, all", lambda r: f"{r['overall']['tool_accuracy']:.1%}"),
         ("call accuracy, all", lambda r: f"{r['overall']['call_accuracy']:.1%}"),
+        ("sent to the cloud instead, all", lambda r: f"{r['overall']['needless_escalation']:.1%}"),
     ]
 
     def cell(label: str) -> Callable[[dict[str, Any]], str]:
