@@ -109,6 +109,7 @@ class Assistant:
                 turn.answer = self._render(result)
                 return
             cancelled = self.toolbox.cancel(pending)
+            turn.label = conversation.last_label
             turn.tool_calls.append(_call_entry(cancelled))
             if is_no(text) or not text:
                 turn.answer = cancelled.message or ""

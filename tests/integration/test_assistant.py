@@ -62,28 +62,32 @@ QUESTIONS = [
     ("When is my credit card payment due?", "card_statement", {}),
     ("What's my checking balance?", "get_balance", {"account": "checking"}),
     (
-        "Show my savings account history for last month",
+        "Show my checking account history for last month",
         "account_history",
-        {"account": "savings", "period": "last_month"},
+        {"account": "checking", "period": "last_month"},
     ),
     ("How are my savings doing?", "savings_overview", {}),
     ("How much interest did I earn this year?", "interest_earned", {"period": "this_year"}),
     ("Am I on track for my vacation goal?", "goal_progress", {}),
     ("Which bills are overdue?", "list_bills", {"status": "overdue"}),
     ("Pay the electricity bill", "pay_bill", {}),
-    ("Turn on autopay for the internet bill", "set_autopay", {"enabled": True}),
+    ("Turn on autopay for the electricity bill", "set_autopay", {"payee": "City Power", "enabled": True}),
     ("Move $200 from checking to savings", "transfer", {"from_account": "checking", "amount": "200.00"}),
     ("Did my transfer to Alex go through?", "transfer_status", {}),
     ("What are my last five transactions?", "recent_transactions", {"limit": 5}),
     ("Find the Starbucks charge", "find_transaction", {}),
     ("Is my debit card active?", "card_status", {"card": "debit"}),
     ("Freeze my debit card", "freeze_card", {"card": "debit"}),
-    ("Unfreeze my credit card", "unfreeze_card", {"card": "credit"}),
+    ("Unfreeze my credit card", "unfreeze_card", {"card": "credit"}),  # it is not frozen: see STATE_ANSWERS
     ("I lost my credit card", "report_lost_card", {"card": "credit"}),
-    ("Activate my new debit card", "activate_card", {"card": "debit"}),
+    ("Activate my new debit card", "activate_card", {"card": "debit"}),  # already active: see STATE_ANSWERS
     ("Send me a replacement debit card", "order_replacement", {"card": "debit"}),
     ("What are the fees for international transfers?", "search_help", {}),
 ]
+
+
+# On the demo bank both cards are active, so these two are refused with the card's state, not asked about.
+STATE_ANSWERS = {"unfreeze_card": "isn't frozen", "activate_card": "already active"}
 
 
 def test_when_the_question_list_is_read_then_it_reaches_every_tool() -> None:
@@ -100,8 +104,10 @@ def test_when_a_plain_question_is_asked_then_the_right_tool_runs_with_the_right_
     call = turn.tool_calls[0]
     for key, value in arguments.items():
         assert call["arguments"].get(key) == value, turn.to_dict()
-    expected = "needs_confirmation" if tool in WRITE_TOOLS else "ok"
-    assert call["status"] == expected, turn.to_dict()
+    if tool in STATE_ANSWERS:
+        assert call["status"] == "error" and STATE_ANSWERS[tool] in turn.answer, turn.to_dict()
+    else:
+        assert call["status"] == ("needs_confirmation" if tool in WRITE_TOOLS else "ok"), turn.to_dict()
     assert turn.answer and "{" not in turn.answer
 
 
@@ -158,6 +164,6 @@ def test_when_a_question_is_hard_or_off_topic_then_it_escalates(assistant: Assis
 
 
 def test_when_help_is_asked_then_the_answer_names_the_article_it_comes_from(assistant: Assistant) -> None:
-    turn = assistant.ask("How long does a new card take to arrive?", Conversation())
+    turn = assistant.ask("How do I verify my identity?", Conversation())
     assert turn.tool_calls[0]["name"] == "search_help"
-    assert "help article" in turn.answer
+    assert turn.answer.startswith("From our help article 'Verifying your identity':")
