@@ -113,13 +113,7 @@ def build_specialists(
         console.print(f"specialists: up to date in {model_dir / SPECIALISTS_DIR}")
         return None
 
-    work = cache_dir / "specialists"
-    work.mkdir(parents=True, exist_ok=True)
-    checkpoint = work / f"smollm2-{specialist_train.base_package_version()}"
-    if not (checkpoint / "config.json").is_file():
-        console.print(f"specialists: de-quantizing {specialist_train.BASE_GGUF} into {checkpoint}")
-        specialist_train.write_base_checkpoint(checkpoint)
-
+    work, checkpoint = _base_checkpoint(cache_dir, console)
     adapters = _trained_adapters(
         work=work, checkpoint=checkpoint, examples=examples, adapter_keys=adapter_keys, config=config, console=console
     )
@@ -431,14 +425,19 @@ def print_summary(metrics: dict[str, dict[str, dict[str, Any]]], chosen: str, co
 
 def genai_build(precision: str, cache_dir: Path, console: Console, config: SpecialistBuild | None = None) -> Path:
     """The base model built at ``precision`` in the cache (built now when missing), for benchmarks."""
-    config = config or SpecialistBuild()
+    work, checkpoint = _base_checkpoint(cache_dir, console)
+    return _genai_build(work, checkpoint, precision, config or SpecialistBuild(), console)
+
+
+def _base_checkpoint(cache_dir: Path, console: Console) -> tuple[Path, Path]:
+    """The build's work directory, and the de-quantized base checkpoint in it (written when missing)."""
     work = cache_dir / "specialists"
     work.mkdir(parents=True, exist_ok=True)
     checkpoint = work / f"smollm2-{specialist_train.base_package_version()}"
     if not (checkpoint / "config.json").is_file():
-        console.print(f"specialists: de-quantizing {specialist_train.BASE_GGUF}")
+        console.print(f"specialists: de-quantizing {specialist_train.BASE_GGUF} into {checkpoint}")
         specialist_train.write_base_checkpoint(checkpoint)
-    return _genai_build(work, checkpoint, precision, config, console)
+    return work, checkpoint
 
 
 def prepare_base_model(model_dir: Path, cache_dir: Path, console: Console) -> bool:
