@@ -17,7 +17,6 @@ import argparse
 import json
 import resource
 import statistics
-import subprocess
 import sys
 import time
 from collections.abc import Callable, Sequence
@@ -26,6 +25,7 @@ from typing import Any
 
 import numpy as np
 
+from benchmarks.common import Row, markdown_table, run_worker
 from edge_runtime.config import DEFAULT_MODEL_DIR
 from edge_runtime.labels import ROUTER_LABELS
 from edge_runtime.manifest import Manifest
@@ -135,19 +135,8 @@ def _scorers(model_dir: Path) -> dict[str, Callable[[Sequence[str]], np.ndarray]
     }
 
 
-def _worker(contender: str, model_dir: Path) -> dict[str, Any]:
-    """Run one contender in a fresh interpreter and return what it measured."""
-    command = [sys.executable, "-m", "benchmarks.router_bench", "--worker", contender, "--model-dir", str(model_dir)]
-    done = subprocess.run(command, capture_output=True, text=True, check=False)
-    if done.returncode != 0:
-        raise RuntimeError(f"{contender} failed:\n{done.stderr}")
-    result: dict[str, Any] = json.loads(done.stdout.splitlines()[-1])
-    return result
-
-
 def _table(results: dict[str, dict[str, Any]]) -> str:
-    names = list(results)
-    rows: list[tuple[str, Callable[[dict[str, Any]], str]]] = [
+    rows: list[Row] = [
         ("p50 ms, 16-token utterance", lambda r: f"{r['short_utterance']['p50_ms']:.2f}"),
         ("p95 ms, 16-token utterance", lambda r: f"{r['short_utterance']['p95_ms']:.2f}"),
         ("p50 ms, test split", lambda r: f"{r['test_split_per_utterance']['p50_ms']:.2f}"),
@@ -163,13 +152,7 @@ def _table(results: dict[str, dict[str, Any]]) -> str:
         return lambda r: f"{r['test']['per_label'][label]['accuracy']:.1%}"
 
     rows += [(f"  {label}", label_accuracy(label)) for label in ROUTER_LABELS]
-    width = max(len(label) for label, _ in rows)
-    lines = [f"| {'one thread':<{width}} | " + " | ".join(f"{n:>10}" for n in names) + " |"]
-    lines.append(f"|{'-' * (width + 2)}|" + "|".join("-" * 12 for _ in names) + "|")
-    lines += [
-        f"| {label:<{width}} | " + " | ".join(f"{cell(results[n]):>10}" for n in names) + " |" for label, cell in rows
-    ]
-    return "\n".join(lines)
+    return "\n".join(markdown_table("one thread", results, rows, cell_width=10))
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -190,7 +173,9 @@ def main(argv: list[str] | None = None) -> int:
     results = {}
     for contender in CONTENDERS:
         print(f"measuring {contender} ...", file=sys.stderr, flush=True)
-        results[contender] = _worker(contender, args.model_dir)
+        results[contender] = run_worker(
+            "benchmarks.router_bench", ["--worker", contender, "--model-dir", str(args.model_dir)], contender
+        )
     tokens = {contender: result["tokens_in_short_utterance"] for contender, result in results.items()}
     if set(tokens.values()) != {16}:
         raise RuntimeError(f"the latency utterance should be 16 tokens long for every contender, not {tokens}")

@@ -22,7 +22,6 @@ import json
 import os
 import resource
 import statistics
-import subprocess
 import sys
 import tempfile
 from collections.abc import Callable, Sequence
@@ -30,6 +29,7 @@ from datetime import date
 from pathlib import Path
 from typing import Any
 
+from benchmarks.common import Row, markdown_table, run_worker
 from edge_runtime.bank import FixedClock, SqliteBank, create_demo_bank
 from edge_runtime.config import DEFAULT_MODEL_DIR
 from edge_runtime.conversation import Conversation
@@ -92,12 +92,7 @@ def run_precision(model_dir: Path, precision: str, limit: int | None) -> dict[st
 
     per_label: dict[str, dict[str, Any]] = {}
     for label, examples in tests.items():
-
-        def generate(example: SpecialistExample) -> tuple[dict[str, Any], int, float]:
-            output = engine.generate(example.label, example.text, example.today, example.previous)
-            return output.call, output.generated_tokens, output.milliseconds
-
-        per_label[label] = specialist_eval.evaluate(generate, examples)
+        per_label[label] = specialist_eval.evaluate(specialist_eval.engine_scorer(engine), examples)
         print(f"  {precision} {label}: call {per_label[label]['call_accuracy']:.1%}", file=sys.stderr, flush=True)
 
     questions = [
@@ -129,28 +124,8 @@ def run_precision(model_dir: Path, precision: str, limit: int | None) -> dict[st
     }
 
 
-def _worker(model_dir: Path, precision: str, limit: int | None) -> dict[str, Any]:
-    command = [
-        sys.executable,
-        "-m",
-        "benchmarks.specialist_bench",
-        "--worker",
-        precision,
-        "--model-dir",
-        str(model_dir),
-    ]
-    if limit:
-        command += ["--limit", str(limit)]
-    done = subprocess.run(command, stdout=subprocess.PIPE, text=True, check=False)
-    if done.returncode != 0:
-        raise RuntimeError(f"{precision} failed (exit {done.returncode})")
-    result: dict[str, Any] = json.loads(done.stdout.splitlines()[-1])
-    return result
-
-
 def _table(results: dict[str, dict[str, Any]]) -> str:
-    names = list(results)
-    rows: list[tuple[str, Callable[[dict[str, Any]], str]]] = [
+    rows: list[Row] = [
         ("query to answer p50 ms", lambda r: f"{r['pipeline']['p50_ms']:.0f}"),
         ("query to answer p95 ms", lambda r: f"{r['pipeline']['p95_ms']:.0f}"),
         ("peak RSS MiB, router + all", lambda r: f"{r['peak_rss_mib']:.0f}"),
@@ -172,14 +147,7 @@ def _table(results: dict[str, dict[str, Any]]) -> str:
         return render
 
     rows += [(f"  {label}", cell(label)) for label in SPECIALIST_LABELS]
-    width = max(len(label) for label, _ in rows)
-    cell_width = 22
-    lines = [f"| {'one core, one thread':<{width}} | " + " | ".join(f"{n:>{cell_width}}" for n in names) + " |"]
-    lines.append(f"|{'-' * (width + 2)}|" + "|".join("-" * (cell_width + 2) for _ in names) + "|")
-    lines += [
-        f"| {label:<{width}} | " + " | ".join(f"{render(results[n]):>{cell_width}}" for n in names) + " |"
-        for label, render in rows
-    ]
+    lines = markdown_table("one core, one thread", results, rows, cell_width=22)
     lines.append("per specialist: tool accuracy, call accuracy, ms to a complete call p50/p95, tokens per call")
     return "\n".join(lines)
 
@@ -199,7 +167,9 @@ def main(argv: list[str] | None = None) -> int:
     results = {}
     for precision in PRECISIONS:
         print(f"measuring {precision} ...", file=sys.stderr, flush=True)
-        results[precision] = _worker(args.model_dir, precision, args.limit)
+        worker_args = ["--worker", precision, "--model-dir", str(args.model_dir)]
+        worker_args += ["--limit", str(args.limit)] if args.limit else []
+        results[precision] = run_worker("benchmarks.specialist_bench", worker_args, precision, show_progress=True)
     chosen = Manifest.load(args.model_dir).model("specialists")["chosen"]
     shipped = results[chosen]
     targets = {

@@ -272,12 +272,7 @@ def _evaluate(
     precision = base_dir.name.split("-")[1]
     results = {}
     for label, examples in tests.items():
-
-        def generate(example: SpecialistExample) -> tuple[dict[str, Any], int, float]:
-            output = engine.generate(example.label, example.text, example.today, example.previous)
-            return output.call, output.generated_tokens, output.milliseconds
-
-        results[label] = specialist_eval.evaluate(generate, examples)
+        results[label] = specialist_eval.evaluate(specialist_eval.engine_scorer(engine), examples)
         console.print(
             f"specialists: {precision} {label}: tool {results[label]['tool_accuracy']:.1%}, "
             f"call {results[label]['call_accuracy']:.1%} (n={len(examples)})"

@@ -17,6 +17,7 @@ from typing import Any
 
 import numpy as np
 
+from edge_runtime.specialists.engine import SpecialistEngine
 from edge_runtime.tools.schemas import OUT_OF_SCOPE
 from export.specialist_data import SpecialistExample
 
@@ -44,6 +45,16 @@ class SpecialistGate:
             "min_call_accuracy": self.min_call_accuracy,
             "max_drop_vs_fp32": self.max_drop_vs_fp32,
         }
+
+
+def engine_scorer(engine: SpecialistEngine) -> Generate:
+    """``Generate`` through the daemon's own engine: same prompt, same grammar."""
+
+    def generate(example: SpecialistExample) -> tuple[dict[str, Any], int, float]:
+        output = engine.generate(example.label, example.text, example.today, example.previous)
+        return output.call, output.generated_tokens, output.milliseconds
+
+    return generate
 
 
 def evaluate(
