@@ -6,7 +6,9 @@ Each precision runs in its own process pinned to one CPU core, with one inferenc
 and latency are its own. In each process:
 
 - per specialist, on the held-out test split of the project's data: tool accuracy, call accuracy
-  (tool and every argument), time to a complete tool call (p50/p95) and tokens per call;
+  (tool and every argument), time to a complete tool call (p50/p95) and tokens per call, with the
+  router's tool scores weighed in as the daemon does; and tool accuracy of the specialist alone, the
+  baseline those scores are measured against;
 - the whole pipeline, text query to answer (router, specialist, tool, answer) on a fresh demo bank,
   over the test split's complete questions (write tools stop at their confirmation question);
 - peak RSS with the router and every specialist's adapter loaded.
@@ -86,13 +88,17 @@ def run_precision(model_dir: Path, precision: str, limit: int | None) -> dict[st
         for label in manifest.model("specialists")["adapters"]
     }
     base_dir = _base_dir(model_dir, precision)
-    engine = SpecialistEngine(base_dir, adapters, SpecialistOptions(threads=1))
+    weight = manifest.model("specialists")["tool_prior"]["by_precision"][precision]["weight"]
+    engine = SpecialistEngine(base_dir, adapters, SpecialistOptions(threads=1, prior_weight=weight))
     router = Router(model_dir, RouterOptions(threads=1))
     tests = _tests(limit)
 
     per_label: dict[str, dict[str, Any]] = {}
+    alone: dict[str, dict[str, Any]] = {}
+    prior = specialist_eval.router_prior(router)
     for label, examples in tests.items():
-        per_label[label] = specialist_eval.evaluate(specialist_eval.engine_scorer(engine), examples)
+        per_label[label] = specialist_eval.evaluate(specialist_eval.engine_scorer(engine, prior), examples)
+        alone[label] = specialist_eval.evaluate(specialist_eval.engine_scorer(engine), examples)
         print(f"  {precision} {label}: call {per_label[label]['call_accuracy']:.1%}", file=sys.stderr, flush=True)
 
     questions = [
@@ -119,6 +125,8 @@ def run_precision(model_dir: Path, precision: str, limit: int | None) -> dict[st
         "per_label": {label: {k: v for k, v in m.items() if k != "mistakes"} for label, m in per_label.items()},
         "mistakes": {label: m["mistakes"][:5] for label, m in per_label.items()},
         "overall": specialist_eval.overall(per_label),
+        "alone": specialist_eval.overall(alone),
+        "prior_weight": weight,
         "pipeline": {"n": len(questions), **_percentiles(totals)},
         "peak_rss_mib": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024,
     }
@@ -133,6 +141,11 @@ def _table(results: dict[str, dict[str, Any]]) -> str:
         ("adapters MiB, all 8", lambda r: f"{r['adapters_mib']:.1f}"),
         ("tool accuracy, all", lambda r: f"{r['overall']['tool_accuracy']:.1%}"),
         ("call accuracy, all", lambda r: f"{r['overall']['call_accuracy']:.1%}"),
+        (
+            "  specialist alone: tool / call",
+            lambda r: f"{r['alone']['tool_accuracy']:.1%} / {r['alone']['call_accuracy']:.1%}",
+        ),
+        ("  router's tool scores weight", lambda r: f"{r['prior_weight']:g}"),
         ("sent to the cloud instead, all", lambda r: f"{r['overall']['needless_escalation']:.1%}"),
     ]
 

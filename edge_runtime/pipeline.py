@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import logging
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from typing import Any, Final, Protocol, TypeVar
 
@@ -37,9 +37,18 @@ FAILED_ANSWER: Final[str] = "Sorry, I couldn't work that out. Could you rephrase
 class RouterStage(Protocol):
     def route_one(self, text: str) -> Route: ...
 
+    def choice_prior(self, route: Route, label: str, previous: str | None = None) -> dict[str, float] | None: ...
+
 
 class SpecialistStage(Protocol):
-    def generate(self, label: str, text: str, today: Any, previous: str | None = None) -> Generation: ...
+    def generate(
+        self,
+        label: str,
+        text: str,
+        today: Any,
+        previous: str | None = None,
+        prior: Mapping[str, float] | None = None,
+    ) -> Generation: ...
 
 
 @dataclass
@@ -139,7 +148,8 @@ class Assistant:
             return
 
         today = self.clock.today()
-        generation = clock.time("specialist", lambda: self.specialists.generate(label, text, today, previous))
+        prior = clock.time("route", lambda: self.router.choice_prior(route, label, previous))
+        generation = clock.time("specialist", lambda: self.specialists.generate(label, text, today, previous, prior))
         turn.timings_ms["specialist_tokens"] = float(generation.generated_tokens)
         if generation.call.get("name") == OUT_OF_SCOPE:
             turn.escalated = True

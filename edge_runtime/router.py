@@ -2,13 +2,16 @@
 
 Runs on onnxruntime and tokenizers alone. Low-confidence predictions become ``escalate``: the threshold
 was calibrated on the validation split at build time and is read from the manifest.
+
+The same encoder pass also scores each specialist's tools (the tool head, ``tools.schemas.TOOL_HEAD``);
+the specialist weighs those scores with its own when it picks the tool to call.
 """
 
 from __future__ import annotations
 
 import logging
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 import numpy as np
@@ -17,6 +20,7 @@ from tokenizers import Tokenizer
 
 from edge_runtime.labels import ESCALATE, ROUTER_LABELS
 from edge_runtime.manifest import BUILD_COMMAND, Manifest, ModelError
+from edge_runtime.tools.schemas import TOOL_HEAD, tool_input
 
 logger = logging.getLogger(__name__)
 
@@ -66,13 +70,17 @@ class Route:
     label: str | None
     confidence: float | None
     truncated: bool = False
+    #: The tool head's logits over ``TOOL_HEAD`` for this utterance; see ``Router.tool_prior``.
+    tool_logits: np.ndarray | None = field(default=None, compare=False, repr=False)
 
 
 @dataclass(frozen=True)
 class Scores:
-    """Raw classifier output for a batch: probabilities over ``ROUTER_LABELS`` and truncation flags."""
+    """Raw classifier output for a batch: probabilities over ``ROUTER_LABELS``, tool-head logits over
+    ``TOOL_HEAD`` and truncation flags."""
 
     probabilities: np.ndarray
+    tool_logits: np.ndarray
     truncated: list[bool]
 
 
@@ -87,6 +95,12 @@ class Router:
         if labels != ROUTER_LABELS:
             raise ModelError(
                 f"the router in {model_dir} was built for labels {labels}, this runtime expects {ROUTER_LABELS}; "
+                f"rebuild it with: {BUILD_COMMAND}"
+            )
+        tool_head = tuple(tuple(entry) for entry in spec.get("tool_head", ()))
+        if tool_head != TOOL_HEAD:
+            raise ModelError(
+                f"the router in {model_dir} scores other tools than this runtime's contract; "
                 f"rebuild it with: {BUILD_COMMAND}"
             )
         try:
@@ -138,10 +152,12 @@ class Router:
         for row, encoding in enumerate(encodings):
             input_ids[row, : len(encoding.ids)] = encoding.ids
             attention[row, : len(encoding.ids)] = 1
-        (logits,) = self._session.run(["logits"], {"input_ids": input_ids, "attention_mask": attention})
+        logits, tool_logits = self._session.run(
+            ["logits", "tool_logits"], {"input_ids": input_ids, "attention_mask": attention}
+        )
         shifted = logits - logits.max(axis=1, keepdims=True)
         exp = np.exp(shifted)
-        return Scores(probabilities=exp / exp.sum(axis=1, keepdims=True), truncated=truncated)
+        return Scores(probabilities=exp / exp.sum(axis=1, keepdims=True), tool_logits=tool_logits, truncated=truncated)
 
     def route(self, texts: Sequence[str]) -> list[Route]:
         """Route utterances, returned in their order. Blank utterances get a route with no label.
@@ -162,8 +178,31 @@ class Router:
                 best = int(probabilities.argmax())
                 confidence = float(probabilities[best])
                 label = ROUTER_LABELS[best] if confidence >= self.threshold else ESCALATE
-                routes[index] = Route(texts[index], label, confidence, scores.truncated[row])
+                routes[index] = Route(
+                    texts[index], label, confidence, scores.truncated[row], tool_logits=scores.tool_logits[row]
+                )
         return [route or Route(texts[index], None, None) for index, route in enumerate(routes)]
+
+    def tool_prior(self, label: str, tool_logits: np.ndarray) -> dict[str, float]:
+        """Log-probabilities of ``label``'s choices (its tools, then out-of-scope) from one row of tool logits."""
+        columns = [index for index, (owner, _) in enumerate(TOOL_HEAD) if owner == label]
+        if not columns:
+            raise KeyError(f"the tool head has no choices for {label!r}")
+        own = tool_logits[columns].astype(np.float64)
+        log_probs = own - own.max() - np.log(np.exp(own - own.max()).sum())
+        return {TOOL_HEAD[index][1]: float(value) for index, value in zip(columns, log_probs, strict=True)}
+
+    def tool_scores(self, label: str, text: str, previous: str | None = None) -> dict[str, float]:
+        """``tool_prior`` for an utterance read after a previous call (a follow-up), or alone."""
+        scores = self.scores([tool_input(text.strip(), previous)])
+        return self.tool_prior(label, scores.tool_logits[0])
+
+    def choice_prior(self, route: Route, label: str, previous: str | None = None) -> dict[str, float]:
+        """``label``'s choice scores for a routed utterance: from the routing pass itself, or, when the
+        utterance is read after a previous call, from one more pass over both."""
+        if previous is None and route.tool_logits is not None:
+            return self.tool_prior(label, route.tool_logits)
+        return self.tool_scores(label, route.text, previous)
 
     def count_tokens(self, text: str) -> int:
         """Tokens the model reads for ``text``, [CLS] and [SEP] included, after truncation."""

@@ -28,7 +28,8 @@ from rich.table import Table
 from edge_runtime.labels import ROUTER_LABELS
 from edge_runtime.manifest import MANIFEST_NAME, FileEntry, Manifest, ModelError
 from edge_runtime.router import Router, RouterOptions
-from export import datasets, onnx_router, router_eval, router_train
+from edge_runtime.tools.schemas import TOOL_HEAD, tool_input
+from export import datasets, onnx_router, router_eval, router_train, specialist_data
 
 MANIFEST_FORMAT = 1
 ROUTER_DIR = "router"
@@ -62,6 +63,7 @@ class RouterBuild:
         return _digest(
             {
                 "labels": ROUTER_LABELS,
+                "tool_head": TOOL_HEAD,
                 "data_sha256": data_sha256,
                 "train": self.train.to_json(),
                 "base": [router_train.BASE_PACKAGE, router_train.base_model_version()],
@@ -80,6 +82,32 @@ class RouterBuild:
                 "threshold_tie_break": self.threshold_tie_break,
             }
         )
+
+
+def tool_examples() -> dict[str, list[router_train.ToolExample]]:
+    """The tool head's data, by split: the specialists' examples, split exactly as the specialists split them."""
+    splits: dict[str, list[router_train.ToolExample]] = {split: [] for split in datasets.SPLITS}
+    for label in specialist_data.TARGET_COUNTS:
+        for example in specialist_data.specialist_examples(label):
+            choice = json.loads(example.target)["name"]
+            text = tool_input(example.text, example.previous)
+            splits[specialist_data.split_of(example)].append(router_train.ToolExample(text, label, choice))
+    return splits
+
+
+def tool_data_sha256(splits: dict[str, list[router_train.ToolExample]]) -> str:
+    rows = [[split, e.text, e.label, e.choice] for split in sorted(splits) for e in splits[split]]
+    return hashlib.sha256(json.dumps(rows).encode()).hexdigest()
+
+
+def training_data_sha256(
+    examples: list[datasets.LabelledText], tools: dict[str, list[router_train.ToolExample]]
+) -> str:
+    """The hash of everything the router trains on: its own examples and the tool head's.
+
+    A change to the specialists' data therefore retrains the router's tool head too.
+    """
+    return _digest({"router": datasets.dataset_sha256(examples), "tools": tool_data_sha256(tools)})
 
 
 def _digest(payload: dict[str, Any]) -> str:
@@ -138,7 +166,9 @@ def build_router(
     """
     started = time.monotonic()
     examples = datasets.router_dataset(config.data_seed)
-    data_sha256 = datasets.dataset_sha256(examples)
+    tools = tool_examples()
+    tool_sha256 = tool_data_sha256(tools)
+    data_sha256 = training_data_sha256(examples, tools)
     key = config.key(data_sha256)
     if not force and router_up_to_date(model_dir, key):
         console.print(f"router: up to date in {model_dir} (build key {key[:12]})")
@@ -156,7 +186,14 @@ def build_router(
     shutil.rmtree(stage, ignore_errors=True)
     (stage / ROUTER_DIR).mkdir(parents=True)
 
-    model = _fine_tuned(train, config, config.training_key(data_sha256), cache_dir, console)
+    model = _fine_tuned(
+        train=train,
+        tool_train=tools["train"],
+        config=config,
+        key=config.training_key(data_sha256),
+        cache_dir=cache_dir,
+        console=console,
+    )
 
     console.print("router: exporting to ONNX and quantizing to int8")
     onnx_router.export_fp32(
@@ -167,11 +204,12 @@ def build_router(
 
     section: dict[str, Any] = {
         "labels": list(ROUTER_LABELS),
+        "tool_head": [list(entry) for entry in TOOL_HEAD],
         "confidence_threshold": 0.0,
         "files": {name: FileEntry.of(stage, path).to_json() for name, path in ROUTER_FILES.items()},
     }
     write_manifest_section(stage, "router", section)
-    probs = _evaluate(stage, validation, test, console)
+    probs, tool_metrics = _evaluate(stage, validation, test, tools, console)
     threshold = router_eval.calibrate_threshold(
         probs["int8", "validation"], validation, config.escalation_cost, config.threshold_tie_break
     )
@@ -194,6 +232,8 @@ def build_router(
             },
             "training_data": {
                 "sha256": data_sha256,
+                "tool_head_sha256": tool_sha256,
+                "tool_head_splits": {split: len(rows) for split, rows in tools.items()},
                 "seed": config.data_seed,
                 "splits": datasets.summary(examples),
                 "sources": sorted({example.source for example in examples}),
@@ -212,6 +252,7 @@ def build_router(
             },
             "gate": config.gate.to_json(),
             "metrics": metrics,
+            "tool_head_metrics": tool_metrics,
         }
     )
     write_manifest_section(stage, "router", section)
@@ -227,7 +268,13 @@ def build_router(
 
 
 def _fine_tuned(
-    train: list[datasets.LabelledText], config: RouterBuild, key: str, cache_dir: Path | None, console: Console
+    *,
+    train: list[datasets.LabelledText],
+    tool_train: list[router_train.ToolExample],
+    config: RouterBuild,
+    key: str,
+    cache_dir: Path | None,
+    console: Console,
 ) -> router_train.RouterClassifier:
     """The fine-tuned router: from the cache when these weights were trained before, else trained now."""
     cached = cache_dir / f"router-{key[:16]}.pt" if cache_dir else None
@@ -248,7 +295,7 @@ def _fine_tuned(
                 # A log file gets no live bar; a line now and then shows the build is moving.
                 console.print(f"fine-tune MiniLM: step {step}/{total}, loss {loss:.3f}")
 
-        model = router_train.train_router(train, config.train, on_step)
+        model = router_train.train_router(train, config.train, on_step, tool_train)
     if cached is not None:
         cached.parent.mkdir(parents=True, exist_ok=True)
         torch.save(model.state_dict(), cached)
@@ -256,13 +303,21 @@ def _fine_tuned(
 
 
 def _evaluate(
-    stage: Path, validation: list[datasets.LabelledText], test: list[datasets.LabelledText], console: Console
-) -> dict[tuple[str, str], np.ndarray]:
-    """Probabilities of both variants on both held-out splits, through the runtime's own router code."""
+    stage: Path,
+    validation: list[datasets.LabelledText],
+    test: list[datasets.LabelledText],
+    tools: dict[str, list[router_train.ToolExample]],
+    console: Console,
+) -> tuple[dict[tuple[str, str], np.ndarray], dict[str, Any]]:
+    """Label probabilities of both variants on both held-out splits, through the runtime's own router code,
+    and the tool head's accuracy on its own held-out splits (its choice alone, before a specialist weighs it).
+    """
     probs: dict[tuple[str, str], np.ndarray] = {}
+    tool_metrics: dict[str, Any] = {}
     with _progress(console) as progress:
         for variant in ("fp32", "int8"):
             router = Router(stage, RouterOptions(variant=variant, threads=max(1, os.cpu_count() or 1)))
+            tool_metrics[variant] = {split: _tool_accuracy(router, tools[split]) for split in ("validation", "test")}
             for split, examples in (("validation", validation), ("test", test)):
                 task = progress.add_task(f"evaluate {variant} on {split}", total=len(examples), note="")
 
@@ -272,7 +327,24 @@ def _evaluate(
                     return result
 
                 probs[variant, split] = router_eval.probabilities(score, examples)
-    return probs
+    return probs, tool_metrics
+
+
+def _tool_accuracy(router: Router, examples: list[router_train.ToolExample]) -> dict[str, Any]:
+    """How often the tool head alone names the right choice, per specialist and overall."""
+    hits: dict[str, list[bool]] = {}
+    for start in range(0, len(examples), 32):
+        batch = examples[start : start + 32]
+        logits = router.scores([example.text for example in batch]).tool_logits
+        for example, row in zip(batch, logits, strict=True):
+            prior = router.tool_prior(example.label, row)
+            hits.setdefault(example.label, []).append(max(prior, key=prior.__getitem__) == example.choice)
+    total = [hit for rows in hits.values() for hit in rows]
+    return {
+        "n": len(total),
+        "accuracy": sum(total) / len(total) if total else 0.0,
+        "per_label": {label: sum(rows) / len(rows) for label, rows in hits.items()},
+    }
 
 
 def _install(stage: Path, model_dir: Path, section: dict[str, Any]) -> None:

@@ -15,6 +15,8 @@ from onnxruntime.quantization import QuantType, quantize_dynamic
 from onnxruntime.transformers.optimizer import optimize_model
 
 OPSET = 17
+#: The router graph's outputs: label logits, then tool logits (see export.router_train.RouterClassifier).
+OUTPUTS = ("logits", "tool_logits")
 
 
 @dataclass(frozen=True)
@@ -44,7 +46,7 @@ class QuantRecipe:
 
 
 def export_fp32(model: torch.nn.Module, path: Path, fuse: bool = True, attention: str = "eager") -> None:
-    """Write a BERT-based model (its encoder as ``model.encoder``) as fp32 ONNX with dynamic batch and sequence."""
+    """Write the router (its encoder as ``model.encoder``) as fp32 ONNX with dynamic batch and sequence."""
     model.eval()
     # Traced from PyTorch's fused SDPA, attention becomes a tangle of Where/IsNaN ops that onnxruntime
     # cannot fuse; the eager implementation (the same math) is exported as one Attention op, which
@@ -61,11 +63,11 @@ def export_fp32(model: torch.nn.Module, path: Path, fuse: bool = True, attention
             (example_ids, example_mask),
             str(raw),
             input_names=["input_ids", "attention_mask"],
-            output_names=["logits"],
+            output_names=list(OUTPUTS),
             dynamic_axes={
                 "input_ids": {0: "batch", 1: "sequence"},
                 "attention_mask": {0: "batch", 1: "sequence"},
-                "logits": {0: "batch"},
+                **{name: {0: "batch"} for name in OUTPUTS},
             },
             opset_version=OPSET,
             dynamo=False,

@@ -7,9 +7,11 @@ evaluation or the gate does not retrain, and a change to one specialist's data r
 - ``adapter-<label>-<key>.npz``: one specialist's trained LoRA weights;
 - ``genai-<precision>-<key>/``: the base model built by onnxruntime-genai, with adapter inputs.
 
-The three precisions are built and scored with the daemon's own engine; the smallest build whose
-call accuracy is within ``CHOICE_MARGIN`` of the best is shipped with the adapters, and the gate
-(``SpecialistGate``) is checked on it.
+The three precisions are built and scored with the daemon's own engine, weighing the router's tool
+scores as the daemon does (the weight is chosen per precision on the validation split); the smallest
+build whose call accuracy is within ``CHOICE_MARGIN`` of the best is shipped with the adapters, and the
+gate (``SpecialistGate``) is checked on it. The router is built first: its tool head is part of the
+specialists' evaluation, so its build key is part of theirs.
 """
 
 from __future__ import annotations
@@ -32,6 +34,7 @@ from rich.table import Table
 
 from edge_runtime.labels import SPECIALIST_LABELS
 from edge_runtime.manifest import BUILD_COMMAND, FileEntry, Manifest, ModelError
+from edge_runtime.router import Router
 from edge_runtime.specialists.engine import LOCAL_BUILD, SpecialistEngine, SpecialistOptions
 from export import specialist_eval, specialist_onnx, specialist_train
 from export.specialist_data import SpecialistExample, specialist_examples, split_of
@@ -88,13 +91,17 @@ def _adapter_key(shared_key: str, label: str, data_digest: str) -> str:
     return _digest({"shared": shared_key, "label": label, "data": data_digest})
 
 
-def build_keys(config: SpecialistBuild, examples: dict[str, list[SpecialistExample]]) -> tuple[dict[str, str], str]:
+def build_keys(
+    config: SpecialistBuild, examples: dict[str, list[SpecialistExample]], router_key: str
+) -> tuple[dict[str, str], str]:
     """Each adapter's training key, and the key of the whole specialists build."""
     shared = _shared_key(config, examples)
     adapter_keys = {label: _adapter_key(shared, label, data_sha(examples[label])) for label in SPECIALIST_LABELS}
     key = _digest(
         {
             "adapters": adapter_keys,
+            "router": router_key,
+            "prior_weights": specialist_eval.PRIOR_WEIGHTS,
             "gate": config.gate.as_dict(),
             "precisions": config.precisions,
             "margin": CHOICE_MARGIN,
@@ -108,7 +115,9 @@ def build_specialists(
 ) -> dict[str, Any] | None:
     """Build the specialists into ``model_dir``; return their manifest section, or None when up to date."""
     examples = {label: specialist_examples(label, seed=config.data_seed) for label in SPECIALIST_LABELS}
-    adapter_keys, key = build_keys(config, examples)
+    router = Router(model_dir)
+    router_key = str(Manifest.load(model_dir).model("router").get("build_key", ""))
+    adapter_keys, key = build_keys(config, examples, router_key)
     if not force and specialists_up_to_date(model_dir, key):
         console.print(f"specialists: up to date in {model_dir / SPECIALISTS_DIR}")
         return None
@@ -125,16 +134,26 @@ def build_specialists(
         specialist_onnx.write_adapter(specialist_onnx.adapter_arrays(arrays, config.train.scaling), input_names, path)
         adapter_files[label] = path
 
+    validation = [e for label in SPECIALIST_LABELS for e in examples[label] if split_of(e) == "validation"]
     tests = {label: [e for e in examples[label] if split_of(e) == "test"] for label in SPECIALIST_LABELS}
-    metrics = {}
+    metrics, weights = {}, {}
     for precision in config.precisions:
         # Scores are cached by what they depend on, so a change of gate or choice rule re-decides at once.
-        scored = work / f"eval-{precision}-{_digest([adapter_keys, config.shape()])[:16]}.json"
+        depends = [adapter_keys, config.shape(), router_key, specialist_eval.PRIOR_WEIGHTS]
+        scored = work / f"eval-{precision}-{_digest(depends)[:16]}.json"
         if scored.is_file():
-            metrics[precision] = json.loads(scored.read_text())
+            cached = json.loads(scored.read_text())
         else:
-            metrics[precision] = _evaluate(builds[precision], adapter_files, tests, console)
-            scored.write_text(json.dumps(metrics[precision]))
+            cached = _evaluate(
+                base_dir=builds[precision],
+                adapters=adapter_files,
+                router=router,
+                validation=validation,
+                tests=tests,
+                console=console,
+            )
+            scored.write_text(json.dumps(cached))
+        metrics[precision], weights[precision] = cached["test"], cached["prior"]
     best = max(specialist_eval.overall(metrics[p])["call_accuracy"] for p in config.precisions)
     chosen = next(
         p
@@ -155,6 +174,8 @@ def build_specialists(
         config=config,
         examples=examples,
         metrics=metrics,
+        prior=weights,
+        router_key=router_key,
     )
     return section
 
@@ -266,18 +287,29 @@ def _genai_build(work: Path, checkpoint: Path, precision: str, config: Specialis
 
 
 def _evaluate(
-    base_dir: Path, adapters: dict[str, Path], tests: dict[str, list[SpecialistExample]], console: Console
-) -> dict[str, dict[str, Any]]:
-    engine = SpecialistEngine(base_dir, adapters, SpecialistOptions(threads=2))
+    *,
+    base_dir: Path,
+    adapters: dict[str, Path],
+    router: Router,
+    validation: list[SpecialistExample],
+    tests: dict[str, list[SpecialistExample]],
+    console: Console,
+) -> dict[str, Any]:
+    """The prior weight chosen on the validation split, then each specialist's scores on the test split."""
+    prior = specialist_eval.router_prior(router)
+    engine = SpecialistEngine(base_dir, adapters, SpecialistOptions(threads=2, prior_weight=0.0))
+    weight, by_weight = specialist_eval.choose_prior_weight(engine, prior, validation)
     precision = base_dir.name.split("-")[1]
+    console.print(f"specialists: {precision} prior weight {weight} (validation tool accuracy by weight: {by_weight})")
+    engine = SpecialistEngine(base_dir, adapters, SpecialistOptions(threads=2, prior_weight=weight))
     results = {}
     for label, examples in tests.items():
-        results[label] = specialist_eval.evaluate(specialist_eval.engine_scorer(engine), examples)
+        results[label] = specialist_eval.evaluate(specialist_eval.engine_scorer(engine, prior), examples)
         console.print(
             f"specialists: {precision} {label}: tool {results[label]['tool_accuracy']:.1%}, "
             f"call {results[label]['call_accuracy']:.1%} (n={len(examples)})"
         )
-    return results
+    return {"test": results, "prior": {"weight": weight, "validation_tool_accuracy": by_weight}}
 
 
 def _install(
@@ -290,6 +322,8 @@ def _install(
     config: SpecialistBuild,
     examples: dict[str, list[SpecialistExample]],
     metrics: dict[str, dict[str, dict[str, Any]]],
+    prior: dict[str, dict[str, Any]],
+    router_key: str,
 ) -> dict[str, Any]:
     """Copy the chosen build and the adapters into the model directory, then update the manifest."""
     stage = model_dir.parent / f".{model_dir.name}.{SPECIALISTS_DIR}.staging"
@@ -319,7 +353,19 @@ def _install(
         "chosen": chosen,
         "adapters": list(adapters),
         # The base model is not committed (see prepare_base_model); its recipe and sha256 are.
-        "variants": {chosen: {"files": [f"{chosen}:{name}" for name in GENAI_FILES], "recipe": config.shape()}},
+        "variants": {
+            chosen: {
+                "files": [f"{chosen}:{name}" for name in GENAI_FILES],
+                "recipe": config.shape(),
+                "prior_weight": prior[chosen]["weight"],
+            }
+        },
+        "tool_prior": {
+            "source": "the router's tool head",
+            "rule": "the weight with the best tool accuracy on the validation split, per precision",
+            "router_build_key": router_key,
+            "by_precision": prior,
+        },
         "files": files,
         "build_key": key,
         "base_model": {

@@ -11,18 +11,23 @@ grammar, same prompt):
 from __future__ import annotations
 
 import json
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
 import numpy as np
 
+from edge_runtime.router import Router
 from edge_runtime.specialists.engine import SpecialistEngine
 from edge_runtime.tools.schemas import OUT_OF_SCOPE
 from export.specialist_data import SpecialistExample
 
 #: (label, text, today, previous) -> the parsed call and the generation's token count and time.
 Generate = Callable[[SpecialistExample], tuple[dict[str, Any], int, float]]
+#: An example -> the router's log-probabilities of its specialist's choices (``Router.tool_scores``).
+Prior = Callable[[SpecialistExample], Mapping[str, float]]
+#: Prior weights tried on the validation split; the build keeps the best (the smallest among equals).
+PRIOR_WEIGHTS = (0.0, 0.5, 1.0, 1.5, 2.0, 3.0, 4.0, 6.0)
 
 
 @dataclass(frozen=True)
@@ -47,14 +52,45 @@ class SpecialistGate:
         }
 
 
-def engine_scorer(engine: SpecialistEngine) -> Generate:
-    """``Generate`` through the daemon's own engine: same prompt, same grammar."""
+def engine_scorer(engine: SpecialistEngine, prior: Prior | None = None) -> Generate:
+    """``Generate`` through the daemon's own engine: same prompt, same grammar, same tool prior."""
 
     def generate(example: SpecialistExample) -> tuple[dict[str, Any], int, float]:
-        output = engine.generate(example.label, example.text, example.today, example.previous)
+        scores = prior(example) if prior is not None else None
+        output = engine.generate(example.label, example.text, example.today, example.previous, scores)
         return output.call, output.generated_tokens, output.milliseconds
 
     return generate
+
+
+def router_prior(router: Router) -> Prior:
+    """The router's tool scores for an example, read as the pipeline reads them (after the previous call)."""
+
+    def prior(example: SpecialistExample) -> Mapping[str, float]:
+        return router.tool_scores(example.label, example.text, example.previous)
+
+    return prior
+
+
+def choose_prior_weight(
+    engine: SpecialistEngine, prior: Prior, examples: Sequence[SpecialistExample]
+) -> tuple[float, dict[str, float]]:
+    """The prior weight with the best tool accuracy on ``examples`` (the validation split), and each
+    weight's accuracy.
+
+    Only the tool is scored, so each example needs the specialist's logits at the name's first token
+    once, not a whole call per weight.
+    """
+    rows = []
+    for example in examples:
+        own = engine.name_scores(example.label, example.text, example.today, example.previous)
+        rows.append((own, prior(example), json.loads(example.target)["name"]))
+    accuracy = {}
+    for weight in PRIOR_WEIGHTS:
+        hits = sum(max(own, key=lambda c: own[c] + weight * scores[c]) == target for own, scores, target in rows)
+        accuracy[str(weight)] = hits / len(rows) if rows else 0.0
+    best = max(PRIOR_WEIGHTS, key=lambda weight: (accuracy[str(weight)], -weight))
+    return best, accuracy
 
 
 def evaluate(

@@ -4,12 +4,18 @@ Every specialist shares the base model's weights in memory; a request activates 
 adapter. Decoding is constrained to the specialist's call schema (``tools.schemas.call_schema``), so the
 output is always one valid call of its own tools, or the out-of-scope signal: never free text, never an
 unknown tool, never a malformed argument.
+
+The tool is picked by two opinions: the specialist's own scores for the first token of each tool's name,
+and the router's tool head (``Router.tool_prior``), weighted by ``prior_weight``. The weight was chosen
+on the validation split at build time; 0 leaves the pick to the specialist alone. The arguments are the
+specialist's alone.
 """
 
 from __future__ import annotations
 
 import json
 import logging
+import math
 import threading
 import time
 from collections.abc import Mapping
@@ -18,9 +24,11 @@ from datetime import date
 from pathlib import Path
 from typing import Any
 
+import numpy as np
+
 from edge_runtime.manifest import BUILD_COMMAND, Manifest, ModelError
 from edge_runtime.specialists.prompt import render_prompt
-from edge_runtime.tools.schemas import call_schema
+from edge_runtime.tools.schemas import call_schema, tool_choices
 
 logger = logging.getLogger(__name__)
 
@@ -30,6 +38,9 @@ LOCAL_BUILD = "local-build.json"
 MAX_CALL_TOKENS = 96
 #: Most characters of an utterance given to a specialist (the router reads no more either).
 MAX_TEXT_CHARS = 600
+#: Where the call's tool name starts: after these characters, or after the grammar's first step when
+#: it fast-forwards (it then holds ``name":"`` back, and the logits are already the name's).
+_NAME_START = '"name":"'
 
 
 @dataclass(frozen=True)
@@ -42,11 +53,14 @@ class SpecialistOptions:
         threads: intra-op threads of the base model's session.
         fast_forward: let the grammar append the tokens it forces (``{"name":"``, argument names, ...)
             in one step instead of one token per step; the output is the same, fewer steps run.
+        prior_weight: how much the router's tool scores count against the specialist's own when the
+            tool is picked; ``None`` takes the build's (chosen on the validation split), 0 ignores them.
     """
 
     variant: str | None = None
     threads: int = 1
     fast_forward: bool = True
+    prior_weight: float | None = None
 
 
 @dataclass(frozen=True)
@@ -87,6 +101,12 @@ class SpecialistEngine:
             except Exception as error:  # a file that is not an adapter of this base model
                 raise ModelError(f"cannot load the {label} adapter {path}: {error}") from error
         self._schemas = {label: json.dumps(call_schema(label)) for label in self.labels}
+        # Each choice's name as the tokens the specialists were trained to write it with.
+        self._names = {
+            label: {choice: tuple(int(t) for t in self._tokenizer.encode(choice)) for choice in tool_choices(label)}
+            for label in self.labels
+        }
+        self.prior_weight = self.options.prior_weight or 0.0
         # One generation at a time: the model session is shared and the device has few cores.
         self._lock = threading.Lock()
         self.variant = self.options.variant or base_dir.name
@@ -119,37 +139,111 @@ class SpecialistEngine:
         adapters = {label: manifest.verified_path("specialists", f"adapter:{label}") for label in section["adapters"]}
         engine = cls(base_dir, adapters, options)
         engine.variant = variant
+        if options.prior_weight is None:
+            engine.prior_weight = float(variants[variant].get("prior_weight", 0.0))
         return engine
 
-    def generate(self, label: str, text: str, today: date, previous: str | None = None) -> Generation:
-        """The call ``label``'s specialist makes for ``text``."""
-        import onnxruntime_genai as og
+    def generate(
+        self,
+        label: str,
+        text: str,
+        today: date,
+        previous: str | None = None,
+        prior: Mapping[str, float] | None = None,
+    ) -> Generation:
+        """The call ``label``'s specialist makes for ``text``.
 
-        if label not in self._schemas:
-            raise KeyError(f"no specialist for {label!r} (there are: {', '.join(self.labels)})")
-        prompt = render_prompt(text[:MAX_TEXT_CHARS], today, previous, label=label)
+        ``prior`` holds the router's log-probabilities of the specialist's choices (``Router.tool_prior``);
+        without it, or with a zero ``prior_weight``, the specialist picks the tool alone.
+        """
+        steer = prior is not None and self.prior_weight > 0
         started = time.perf_counter()
         with self._lock:
-            tokens = self._tokenizer.encode(prompt)
-            params = og.GeneratorParams(self._model)
-            params.set_search_options(max_length=len(tokens) + MAX_CALL_TOKENS, do_sample=False)
-            params.set_guidance("json_schema", self._schemas[label], self.options.fast_forward)
-            generator = og.Generator(self._model, params)
-            generator.set_active_adapter(self._adapters, label)
-            generator.append_tokens(tokens)
+            generator, prompt_tokens = self._start(label, text, today, previous)
+            if steer and prior is not None and self._to_name(generator, prompt_tokens):
+                self._write_name(generator, label, prior)
             while not generator.is_done():
                 generator.generate_next_token()
             sequence = generator.get_sequence(0)
-            output = self._tokenizer.decode(sequence[len(tokens) :])
+            output = self._tokenizer.decode(sequence[prompt_tokens:])
         elapsed = (time.perf_counter() - started) * 1000
-        generated = len(sequence) - len(tokens)
+        generated = len(sequence) - prompt_tokens
         logger.debug("specialist %s wrote %s in %.0f ms", label, output, elapsed)
         try:
             call = json.loads(output)
         except json.JSONDecodeError as error:
             # The grammar makes this unreachable unless the call hit MAX_CALL_TOKENS mid-way.
             raise SpecialistError(f"the {label} specialist wrote an incomplete call ({error})") from error
-        return Generation(label, output, call, len(tokens), generated, elapsed)
+        return Generation(label, output, call, prompt_tokens, generated, elapsed)
+
+    def name_scores(self, label: str, text: str, today: date, previous: str | None = None) -> dict[str, float]:
+        """The specialist's own logits for each choice's first name token (choices sharing it share it)."""
+        with self._lock:
+            generator, prompt_tokens = self._start(label, text, today, previous)
+            if not self._to_name(generator, prompt_tokens):
+                raise SpecialistError(f"the {label} specialist's grammar did not reach the tool name")
+            logits = np.asarray(generator.get_logits()).reshape(-1)
+        return {choice: float(logits[tokens[0]]) for choice, tokens in self._names[label].items()}
+
+    def _start(self, label: str, text: str, today: date, previous: str | None) -> tuple[Any, int]:
+        """A generator with the prompt read, its grammar set and the specialist's adapter active."""
+        import onnxruntime_genai as og
+
+        if label not in self._schemas:
+            raise KeyError(f"no specialist for {label!r} (there are: {', '.join(self.labels)})")
+        prompt = render_prompt(text[:MAX_TEXT_CHARS], today, previous, label=label)
+        tokens = self._tokenizer.encode(prompt)
+        params = og.GeneratorParams(self._model)
+        params.set_search_options(max_length=len(tokens) + MAX_CALL_TOKENS, do_sample=False)
+        params.set_guidance("json_schema", self._schemas[label], self.options.fast_forward)
+        generator = og.Generator(self._model, params)
+        generator.set_active_adapter(self._adapters, label)
+        generator.append_tokens(tokens)
+        return generator, len(tokens)
+
+    def _to_name(self, generator: Any, prompt_tokens: int) -> bool:
+        """Step until the next logits are the tool name's first token; False if that never comes."""
+        for _ in range(len(_NAME_START) + 2):
+            written = self._tokenizer.decode(generator.get_sequence(0)[prompt_tokens:])
+            if written.endswith(_NAME_START) or (self.options.fast_forward and written == '{"'):
+                return True
+            if generator.is_done():
+                return False
+            generator.generate_next_token()
+        return False
+
+    def _write_name(self, generator: Any, label: str, prior: Mapping[str, float]) -> str:
+        """Pick the tool from both opinions, then make the generator write its name; returns the pick."""
+        names = self._names[label]
+        logits = np.asarray(generator.get_logits(), dtype=np.float32)
+        flat = logits.reshape(-1)
+        scores = {
+            choice: float(flat[tokens[0]]) + self.prior_weight * prior.get(choice, -math.inf)
+            for choice, tokens in names.items()
+        }
+        chosen = max(scores, key=scores.__getitem__)
+        target = names[chosen]
+        step = 0
+        while True:
+            rivals = [tokens for choice, tokens in names.items() if choice != chosen and tokens[:step] == target[:step]]
+            if step > 0 and not rivals:
+                return chosen
+            if step < len(target):
+                # Only the chosen name's next token is left open; the grammar forbids nothing it allows.
+                steered = np.full_like(logits, -np.inf)
+                steered.reshape(-1)[target[step]] = 0.0
+            else:
+                # The chosen name is complete but a rival's goes on ("transfer" / "transfer_status").
+                steered = logits.copy()
+                for tokens in rivals:
+                    if len(tokens) > step:
+                        steered.reshape(-1)[tokens[step]] = -np.inf
+            generator.set_logits(steered)
+            generator.generate_next_token()
+            step += 1
+            if generator.is_done():
+                return chosen
+            logits = np.asarray(generator.get_logits(), dtype=np.float32)
 
 
 def _json(path: Path) -> dict[str, Any]:

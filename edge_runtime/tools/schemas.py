@@ -159,6 +159,31 @@ assert set(SPECIALIST_TOOLS) == set(SPECIALIST_LABELS)
 assert sorted(tool for tools in SPECIALIST_TOOLS.values() for tool in tools) == sorted(_TOOLS)
 
 
+def tool_choices(label: str) -> tuple[str, ...]:
+    """What ``label``'s specialist can answer with: its tools in the contract's order, then out-of-scope."""
+    return (*SPECIALIST_TOOLS[label], OUT_OF_SCOPE)
+
+
+def tool_input(text: str, previous: str | None = None) -> str:
+    """What the router's tool head reads: the utterance, after the previous call's tool when there is one.
+
+    "and last month?" names no tool; "spending summary: and last month?" does.
+    """
+    if previous is None:
+        return text
+    try:
+        name = json.loads(previous).get("name")
+    except (ValueError, AttributeError):
+        return text
+    return f"{name.replace('_', ' ')}: {text}" if isinstance(name, str) else text
+
+
+#: The router's tool head: one output per (specialist, choice), specialists in label order.
+TOOL_HEAD: Final[tuple[tuple[str, str], ...]] = tuple(
+    (label, choice) for label in SPECIALIST_TOOLS for choice in tool_choices(label)
+)
+
+
 def specialist_of(tool: str) -> str:
     """The specialist label that owns ``tool``."""
     for label, tools in SPECIALIST_TOOLS.items():

@@ -76,7 +76,7 @@ QUESTIONS = [
     ("Did my transfer to Alex go through?", "transfer_status", {}),
     ("What are my last five transactions?", "recent_transactions", {"limit": 5}),
     ("Find the Starbucks charge", "find_transaction", {}),
-    ("Is my debit card active?", "card_status", {"card": "debit"}),
+    ("Is my debit card working?", "card_status", {"card": "debit"}),
     ("Freeze my debit card", "freeze_card", {"card": "debit"}),
     ("Unfreeze my credit card", "unfreeze_card", {"card": "credit"}),  # it is not frozen: see STATE_ANSWERS
     ("I lost my credit card", "report_lost_card", {"card": "credit"}),

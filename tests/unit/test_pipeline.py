@@ -26,18 +26,27 @@ from edge_runtime.tools.toolbox import Toolbox
 @dataclass
 class ScriptedRouter:
     labels: dict[str, str]
+    priors: list[tuple[str, str, str | None]] = field(default_factory=list)
 
     def route_one(self, text: str) -> Route:
         return Route(text=text, label=self.labels.get(text, "escalate"), confidence=0.9)
+
+    def choice_prior(self, route: Route, label: str, previous: str | None = None) -> dict[str, float] | None:
+        self.priors.append((route.text, label, previous))
+        return {"prior for": route.text}  # type: ignore[dict-item]
 
 
 @dataclass
 class ScriptedSpecialists:
     calls: dict[str, dict[str, Any]]
     seen: list[tuple[str, str, str | None]] = field(default_factory=list)
+    priors: list[Any] = field(default_factory=list)
 
-    def generate(self, label: str, text: str, today: date, previous: str | None = None) -> Generation:
+    def generate(
+        self, label: str, text: str, today: date, previous: str | None = None, prior: Any = None
+    ) -> Generation:
         self.seen.append((label, text, previous))
+        self.priors.append(prior)
         call = self.calls[text]
         return Generation(label, json.dumps(call), call, 20, 15, 1.0)
 
@@ -144,6 +153,38 @@ def test_when_a_follow_up_comes_then_the_previous_specialist_gets_the_previous_c
     assert previous is not None and json.loads(previous) == SPEND
     assert turn.tool_calls[0]["arguments"]["period"] == "last_month"
     assert "last month" in turn.answer
+
+
+def test_when_a_question_is_routed_then_the_router_s_tool_scores_for_that_specialist_reach_it(
+    bank: SqliteBank, clock: FixedClock, specialists: ScriptedSpecialists
+) -> None:
+    assistant = _assistant(bank, clock, specialists)
+    assistant.ask("groceries this month", Conversation())
+    router: Any = assistant.router
+    assert router.priors == [("groceries this month", "card_spending", None)]
+    assert specialists.priors == [{"prior for": "groceries this month"}]
+
+
+def test_when_a_follow_up_comes_then_the_tool_scores_are_read_after_the_previous_call(
+    bank: SqliteBank, clock: FixedClock, specialists: ScriptedSpecialists
+) -> None:
+    assistant = _assistant(bank, clock, specialists)
+    conversation = Conversation()
+    assistant.ask("groceries this month", conversation)
+    assistant.ask("and last month?", conversation)
+    router: Any = assistant.router
+    text, label, previous = router.priors[-1]
+    assert (text, label) == ("and last month?", "card_spending")
+    assert previous is not None and json.loads(previous) == SPEND
+
+
+def test_when_a_question_escalates_at_the_router_then_no_tool_is_scored(
+    bank: SqliteBank, clock: FixedClock, specialists: ScriptedSpecialists
+) -> None:
+    assistant = _assistant(bank, clock, specialists)
+    turn = assistant.ask("what's the meaning of life", Conversation())
+    router: Any = assistant.router
+    assert turn.escalated and router.priors == [] and specialists.priors == []
 
 
 def test_when_a_follow_up_has_nothing_before_it_then_the_router_decides(
