@@ -1,4 +1,4 @@
-"""``edge-assistant ask``, ``chat`` and ``demo``: the text assistant on the command line."""
+"""``edge-assistant ask``, ``chat`` and ``demo``: the assistant on the command line, typed or spoken (``--audio``)."""
 
 from __future__ import annotations
 
@@ -11,10 +11,12 @@ import tempfile
 from pathlib import Path
 from typing import Final
 
+from edge_runtime import cli_speech
 from edge_runtime.app import ensure_bank, open_assistant
 from edge_runtime.config import Settings
 from edge_runtime.conversation import Conversation
 from edge_runtime.pipeline import Assistant, Turn
+from edge_runtime.speech import Transcript
 from edge_runtime.textio import argument_text, read_lines, warn
 
 #: The main job's scripted conversation on a fresh demo bank: every specialist, a follow-up, a bill
@@ -61,7 +63,17 @@ def _describe(turn: Turn) -> str:
     return " · ".join(parts)
 
 
+def _heard(args: argparse.Namespace) -> Transcript | None:
+    """The transcript of ``ask --audio FILE``, made before the assistant loads, so only one model is in memory."""
+    if args.audio is None:
+        return None
+    if args.text or args.jsonl:
+        raise ValueError("ask takes its question from --audio or from the command line, not both")
+    return cli_speech.hear(args.audio, Settings.from_env(), args.threads)
+
+
 def cmd_ask(args: argparse.Namespace) -> int:
+    heard = _heard(args)
     settings, bank_path = _settings_and_bank(args)
     with open_assistant(settings, model_dir=args.model_dir, bank_path=bank_path, threads=args.threads) as assistant:
         if args.jsonl:
@@ -73,13 +85,23 @@ def cmd_ask(args: argparse.Namespace) -> int:
                     sys.stdout.write(json.dumps(turn.to_dict(), ensure_ascii=False) + "\n")
                 sys.stdout.flush()
             return 0
-        if not args.text:
+        if heard is not None:
+            # An empty transcript is asked like an empty question: the assistant says it didn't catch one.
+            text = heard.text
+        elif args.text:
+            text = " ".join(argument_text(text, number) for number, text in enumerate(args.text, start=1))
+        else:
             raise ValueError('ask needs a question, e.g. edge-assistant ask "what is my checking balance?"')
-        text = " ".join(argument_text(text, number) for number, text in enumerate(args.text, start=1))
         turn = assistant.ask(text, confirmations=False)
         if args.json:
-            print(json.dumps(turn.to_dict(), ensure_ascii=False))
+            out = turn.to_dict()
+            if heard is not None:
+                out["transcript"] = heard.text
+                out["timings_ms"] = {"transcribe": round(heard.processing_s * 1000, 1), **out["timings_ms"]}
+            print(json.dumps(out, ensure_ascii=False))
         else:
+            if heard is not None:
+                print(f"you said: {heard.text or '(nothing I could make out)'}")
             print(turn.answer)
             if any(call["status"] == "needs_confirmation" for call in turn.tool_calls):
                 print(_NO_CONFIRMATION_NOTE)
@@ -156,6 +178,7 @@ def add_commands(commands: argparse._SubParsersAction[argparse.ArgumentParser]) 
     mode = ask.add_mutually_exclusive_group()
     mode.add_argument("--json", action="store_true", help="print one JSON object")
     mode.add_argument("--jsonl", action="store_true", help="read questions from stdin, one per line; JSON lines out")
+    ask.add_argument("--audio", type=Path, metavar="FILE", help="ask the question spoken in a WAV file instead")
     ask.add_argument("--bank", type=Path, help="bank database (default: $EDGE_ASSISTANT_BANK or the demo bank)")
     ask.set_defaults(handler=cmd_ask)
 

