@@ -89,15 +89,27 @@ class Assistant:
         self.toolbox = toolbox
         self.clock = clock
 
-    def ask(self, text: str, conversation: Conversation | None = None, *, confirmations: bool = True) -> Turn:
-        """Answer one utterance. With ``confirmations=False`` write tools only report that they need one."""
+    def ask(
+        self,
+        text: str,
+        conversation: Conversation | None = None,
+        *,
+        confirmations: bool = True,
+        before_stage: Callable[[str], None] | None = None,
+    ) -> Turn:
+        """Answer one utterance. With ``confirmations=False`` write tools only report that they need one.
+
+        ``before_stage`` is called with ``"route"`` and ``"specialist"`` just before those stages run; an
+        exception it raises ends the turn there and reaches the caller (the daemon stops a call whose
+        deadline has passed before it starts the specialist, the slowest stage).
+        """
         conversation = conversation if conversation is not None else Conversation()
         conversation.turns += 1
         started = time.perf_counter()
         turn = Turn(text=text)
         clock = _Stopwatch(turn.timings_ms)
         try:
-            self._answer(text.strip(), conversation, turn, clock, confirmations)
+            self._answer(text.strip(), conversation, turn, clock, confirmations, before_stage=before_stage or _no_check)
         except (SpecialistError, ToolArgumentError) as error:
             logger.warning("turn failed: %s", type(error).__name__)
             logger.debug("turn failed on %r: %s", text, error)
@@ -106,7 +118,14 @@ class Assistant:
         return turn
 
     def _answer(
-        self, text: str, conversation: Conversation, turn: Turn, clock: _Stopwatch, confirmations: bool
+        self,
+        text: str,
+        conversation: Conversation,
+        turn: Turn,
+        clock: _Stopwatch,
+        confirmations: bool,
+        *,
+        before_stage: Callable[[str], None],
     ) -> None:
         prefix = ""
         if conversation.pending is not None:
@@ -132,6 +151,7 @@ class Assistant:
             turn.answer = prefix + NOTHING_PENDING_ANSWER
             return
 
+        before_stage("route")
         route = clock.time("route", lambda: self.router.route_one(text))
         label = route.label
         previous = None
@@ -149,6 +169,7 @@ class Assistant:
 
         today = self.clock.today()
         prior = clock.time("route", lambda: self.router.choice_prior(route, label, previous))
+        before_stage("specialist")
         generation = clock.time("specialist", lambda: self.specialists.generate(label, text, today, previous, prior))
         turn.timings_ms["specialist_tokens"] = float(generation.generated_tokens)
         if generation.call.get("name") == OUT_OF_SCOPE:
@@ -169,6 +190,10 @@ class Assistant:
         if result.status in ("ok", "done"):
             return render_answer(result, self.clock)
         return result.message or FAILED_ANSWER
+
+
+def _no_check(stage: str) -> None:
+    """The default ``before_stage``: every stage runs."""
 
 
 _T = TypeVar("_T")

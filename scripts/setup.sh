@@ -6,7 +6,7 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 
 extras="${1:-}"
-debian_packages=(libportaudio2 espeak-ng sox)
+debian_packages=(libportaudio2 espeak-ng sox openssl)
 python="${PYTHON:-python3}"
 
 as_root() {

@@ -1,0 +1,351 @@
+"""The EdgeAssistant service: gRPC calls in, the assistant's turns out, every failure as a status code.
+
+One :class:`~edge_runtime.pipeline.Assistant` and one transcriber serve every call. Their model calls are
+serialised where they must be (the specialists' engine and Whisper each hold a lock; the router and the
+bank are thread-safe), so the service only keeps each conversation's turns in order: a lock per
+conversation id, held for one turn. Turns of two conversations overlap (one transcribing while the other's
+specialist runs); two turns of one conversation never do, since each reads and writes the conversation's
+pending action. A global lock would be simpler, and would queue every caller's transcription behind
+everyone else's answers for nothing.
+
+Errors become status codes in one place, :func:`_status`; the rest of the module raises typed errors.
+"""
+
+from __future__ import annotations
+
+import logging
+import re
+import threading
+import time
+import uuid
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from typing import Any, ClassVar, Final, NoReturn, Protocol
+
+import grpc
+
+from edge_runtime.bank.store import BankError
+from edge_runtime.conversation import ConversationStore
+from edge_runtime.pipeline import Assistant, Turn
+from edge_runtime.rpc.generated.edge_assistant.v1 import assistant_pb2 as pb
+from edge_runtime.rpc.generated.edge_assistant.v1 import assistant_pb2_grpc as pb_grpc
+from edge_runtime.rpc.messages import RequestError, ask_reply, clip_audio, question_text, turn_events
+from edge_runtime.speech import SAMPLE_RATE, Audio, AudioError, Transcript, pcm16_audio
+from edge_runtime.speech.audio import MAX_SOURCE_RATE, MIN_SOURCE_RATE
+from edge_runtime.tools.calls import PendingAction
+
+logger = logging.getLogger(__name__)
+
+#: The service's full name, as the health service reports it.
+SERVICE_NAME: Final[str] = pb.DESCRIPTOR.services_by_name["EdgeAssistant"].full_name
+#: Conversation ids are kept in memory by the thousand; a bounded, printable id keeps that cheap and safe to log.
+_CONVERSATION_ID: Final[re.Pattern[str]] = re.compile(r"[A-Za-z0-9._:-]{1,128}")
+
+
+class CallError(Exception):
+    """A call the daemon answers with a status code other than OK; the message is the status's details."""
+
+    code: ClassVar[grpc.StatusCode] = grpc.StatusCode.INTERNAL
+
+
+class BusyError(CallError):
+    code = grpc.StatusCode.RESOURCE_EXHAUSTED
+
+
+class NotReadyError(CallError):
+    code = grpc.StatusCode.UNAVAILABLE
+
+
+class DeadlineError(CallError):
+    code = grpc.StatusCode.DEADLINE_EXCEEDED
+
+
+class ClientGoneError(CallError):
+    code = grpc.StatusCode.CANCELLED
+
+
+def _status(error: Exception, context: grpc.ServicerContext) -> tuple[grpc.StatusCode, str]:
+    """The status code and details a failed call ends with: the daemon's one table of them."""
+    if isinstance(error, CallError):
+        return error.code, str(error)
+    if isinstance(error, AudioError | RequestError):
+        return grpc.StatusCode.INVALID_ARGUMENT, str(error)
+    if isinstance(error, BankError):
+        return grpc.StatusCode.FAILED_PRECONDITION, str(error)
+    if isinstance(error, grpc.RpcError) and not context.is_active():
+        # The request stream raises this when the client cancels: nobody is left to tell.
+        return grpc.StatusCode.CANCELLED, "the client cancelled the call"
+    logger.error("call failed", exc_info=error)
+    return grpc.StatusCode.INTERNAL, "the assistant failed on this call; the daemon's log has the details"
+
+
+class TranscriberStage(Protocol):
+    def transcribe(self, audio: Audio) -> Transcript: ...
+
+
+class Deadline:
+    """The call's deadline and liveness, checked between stages so no stage starts for nobody."""
+
+    def __init__(self, context: grpc.ServicerContext) -> None:
+        self._context = context
+
+    def remaining(self) -> float | None:
+        """Seconds left, or ``None`` when the client set no deadline."""
+        remaining = self._context.time_remaining()
+        # grpc reports a call without a deadline as a practically infinite time.
+        return None if remaining is None or remaining > 1e9 else max(remaining, 0.0)
+
+    def alive(self) -> bool:
+        """True while the client waits and its deadline has not passed."""
+        remaining = self.remaining()
+        return self._context.is_active() and (remaining is None or remaining > 0)
+
+    def check(self, stage: str) -> None:
+        """Raise unless the client is still there and its deadline has not passed, before ``stage``."""
+        if not self._context.is_active():
+            raise ClientGoneError(f"the client went away before the {stage}")
+        remaining = self.remaining()
+        if remaining is not None and remaining <= 0:
+            raise DeadlineError(f"the deadline passed before the {stage}; nothing after it ran")
+
+
+class ConversationLocks:
+    """One lock per conversation id, kept only while a call holds or waits for it."""
+
+    def __init__(self) -> None:
+        self._guard = threading.Lock()
+        self._locks: dict[str, tuple[threading.Lock, int]] = {}
+
+    @contextmanager
+    def hold(self, conversation_id: str, deadline: Deadline) -> Iterator[None]:
+        with self._guard:
+            lock, users = self._locks.get(conversation_id, (threading.Lock(), 0))
+            self._locks[conversation_id] = (lock, users + 1)
+        try:
+            remaining = deadline.remaining()
+            if not lock.acquire(timeout=-1 if remaining is None else remaining):
+                raise DeadlineError("the deadline passed while this conversation's previous turn was answered")
+            try:
+                yield
+            finally:
+                lock.release()
+        finally:
+            with self._guard:
+                lock, users = self._locks[conversation_id]
+                if users == 1:
+                    del self._locks[conversation_id]
+                else:
+                    self._locks[conversation_id] = (lock, users - 1)
+
+
+@dataclass
+class Backend:
+    """What the service answers with once the models are loaded.
+
+    Attributes:
+        assistant: the text assistant every call shares.
+        transcriber: speech to text for audio questions.
+        max_utterance_s: the longest spoken question accepted.
+        conversations: each conversation's state by id (pending confirmation, last call).
+    """
+
+    assistant: Assistant
+    transcriber: TranscriberStage
+    max_utterance_s: float
+    conversations: ConversationStore = field(default_factory=ConversationStore)
+    locks: ConversationLocks = field(default_factory=ConversationLocks)
+
+    def answer(self, text: str, conversation_id: str, deadline: Deadline) -> tuple[Turn, PendingAction | None]:
+        """One turn of the conversation, and the write action it leaves waiting for a yes, if any."""
+        with self.locks.hold(conversation_id, deadline):
+            deadline.check("answer")
+            conversation = self.conversations.get(conversation_id)
+            turn = self.assistant.ask(text, conversation, before_stage=deadline.check)
+            if conversation.pending is not None and not deadline.alive():
+                # Nobody heard "Pay $84.20 to City Power?": a later "yes", meant for something else,
+                # must not run it.
+                logger.info("dropped a confirmation question that no client received")
+                conversation.pending = None
+            return turn, conversation.pending
+
+
+def conversation_id(requested: str) -> str:
+    """The id the client sent, or a new one; an id no conversation could have is refused."""
+    if not requested:
+        return uuid.uuid4().hex
+    if not _CONVERSATION_ID.fullmatch(requested):
+        raise RequestError("a conversation id is 1 to 128 letters, digits, '.', '_', ':' or '-'")
+    return requested
+
+
+class EdgeAssistantService(pb_grpc.EdgeAssistantServicer):
+    """Ask and Converse over a :class:`Backend`, refusing calls beyond ``max_concurrent_calls`` at once."""
+
+    def __init__(self, max_concurrent_calls: int) -> None:
+        self._limit = max_concurrent_calls
+        self._slots = threading.BoundedSemaphore(max_concurrent_calls)
+        self._backend: Backend | None = None
+
+    def attach(self, backend: Backend) -> None:
+        """Start answering with ``backend``; until then every call gets UNAVAILABLE."""
+        self._backend = backend
+
+    def Ask(self, request: pb.AskRequest, context: grpc.ServicerContext) -> pb.AskReply:  # noqa: N802 (gRPC's name)
+        started = time.perf_counter()
+        try:
+            with self._slot():
+                reply = self._ask(request, Deadline(context))
+        except Exception as error:
+            _abort(context, "Ask", error, started)
+        logger.info("Ask OK in %.0f ms", (time.perf_counter() - started) * 1000)
+        return reply
+
+    def Converse(  # noqa: N802 (gRPC's name)
+        self, request_iterator: Iterator[pb.ClientMessage], context: grpc.ServicerContext
+    ) -> Iterator[pb.ServerEvent]:
+        started = time.perf_counter()
+        try:
+            with self._slot():
+                session = _Session(self._ready(), Deadline(context))
+                for message in request_iterator:
+                    yield from session.receive(message)
+                yield from session.finish()
+        except Exception as error:
+            _abort(context, "Converse", error, started)
+        logger.info("Converse OK after %d turns in %.0f ms", session.turn, (time.perf_counter() - started) * 1000)
+
+    def _ask(self, request: pb.AskRequest, deadline: Deadline) -> pb.AskReply:
+        backend = self._ready()
+        conversation = conversation_id(request.conversation_id)
+        which = request.WhichOneof("question")
+        transcript: Transcript | None = None
+        if which == "text":
+            text = question_text(request.text)
+        elif which == "audio":
+            audio = clip_audio(request.audio, backend.max_utterance_s)
+            deadline.check("transcription")
+            transcript = backend.transcriber.transcribe(audio)
+            text = transcript.text
+        else:
+            raise RequestError("the request holds no question: set text or audio")
+        turn, pending = backend.answer(text, conversation, deadline)
+        return ask_reply(turn, conversation, transcript, pending)
+
+    def _ready(self) -> Backend:
+        if self._backend is None:
+            raise NotReadyError("the assistant is loading its models; wait until the health check says SERVING")
+        return self._backend
+
+    @contextmanager
+    def _slot(self) -> Iterator[None]:
+        # Refused at once rather than queued: a queue would turn a busy daemon into a slow one, and a
+        # phone can retry or tell its user, where a call left waiting only times out.
+        if not self._slots.acquire(blocking=False):
+            raise BusyError(f"the assistant is answering {self._limit} calls, its limit; try again in a moment")
+        try:
+            yield
+        finally:
+            self._slots.release()
+
+
+def _abort(context: grpc.ServicerContext, method: str, error: Exception, started: float) -> NoReturn:
+    code, details = _status(error, context)
+    logger.info("%s %s in %.0f ms", method, code.name, (time.perf_counter() - started) * 1000)
+    context.abort(code, details)
+
+
+class _Session:
+    """One Converse stream: its settings, the utterance being heard, and the turn count."""
+
+    def __init__(self, backend: Backend, deadline: Deadline) -> None:
+        self.backend = backend
+        self.deadline = deadline
+        self.conversation_id = uuid.uuid4().hex
+        self.sample_rate = SAMPLE_RATE
+        self.turn = 0
+        self._started = False
+        self._audio = bytearray()
+        self._open = False  # an utterance's audio has begun and not ended
+        self._too_long = False
+
+    @property
+    def _limit_bytes(self) -> int:
+        return int(self.backend.max_utterance_s * self.sample_rate) * 2
+
+    def receive(self, message: pb.ClientMessage) -> Iterator[pb.ServerEvent]:
+        kind = message.WhichOneof("message")
+        first, self._started = not self._started, True
+        if kind == "config":
+            if not first:
+                raise RequestError("Config must be the stream's first message, and come once")
+            self._configure(message.config)
+        elif kind == "audio":
+            yield from self._hear(message.audio.pcm16)
+        elif kind == "end_of_utterance":
+            yield from self._end_utterance()
+        elif kind == "text":
+            if self._open:
+                raise RequestError("a TextInput came while an utterance's audio was open; send EndOfUtterance first")
+            self.turn += 1
+            yield from self._answer(question_text(message.text.text))
+        else:
+            raise RequestError("a ClientMessage must hold config, audio, text or end_of_utterance")
+
+    def finish(self) -> Iterator[pb.ServerEvent]:
+        """The client closed its side: audio it left open is an utterance too."""
+        if self._open:
+            yield from self._end_utterance()
+
+    def _configure(self, config: pb.Config) -> None:
+        self.conversation_id = conversation_id(config.conversation_id)
+        rate = config.sample_rate or SAMPLE_RATE
+        if not MIN_SOURCE_RATE <= rate <= MAX_SOURCE_RATE:
+            raise RequestError(
+                f"the sample rate is {rate} Hz; it must be between {MIN_SOURCE_RATE} and {MAX_SOURCE_RATE}"
+            )
+        self.sample_rate = rate
+        language = config.language.strip().lower()
+        if language and language != "en" and not language.startswith("en-"):
+            raise RequestError(f"only English ('en') is understood, not {config.language!r}")
+
+    def _hear(self, chunk: bytes) -> Iterator[pb.ServerEvent]:
+        if not self._open:
+            self._open = True
+            self.turn += 1
+        if self._too_long:
+            return
+        self._audio += chunk
+        if len(self._audio) > self._limit_bytes:
+            # Said at once and the rest dropped: holding more than the limit would only cost memory.
+            self._too_long = True
+            self._audio = bytearray()
+            message = f"the audio is longer than the limit of {self.backend.max_utterance_s:g} s"
+            yield self._event(error=pb.Error(code=pb.Error.CODE_INVALID_AUDIO, message=message))
+
+    def _end_utterance(self) -> Iterator[pb.ServerEvent]:
+        if not self._open:
+            self.turn += 1  # an EndOfUtterance alone is an utterance without audio
+        data, too_long = bytes(self._audio), self._too_long
+        self._audio, self._open, self._too_long = bytearray(), False, False
+        if too_long:
+            return
+        try:
+            audio = pcm16_audio(data, self.sample_rate, self.backend.max_utterance_s)
+        except AudioError as error:
+            yield self._event(error=pb.Error(code=pb.Error.CODE_INVALID_AUDIO, message=str(error)))
+            return
+        self.deadline.check("transcription")
+        transcript = self.backend.transcriber.transcribe(audio)
+        yield self._event(transcript=pb.Transcript(text=transcript.text, final=True))
+        yield from self._answer(transcript.text)
+
+    def _answer(self, text: str) -> Iterator[pb.ServerEvent]:
+        turn, pending = self.backend.answer(text, self.conversation_id, self.deadline)
+        for event in turn_events(turn, pending):
+            event.conversation_id = self.conversation_id
+            event.turn = self.turn
+            yield event
+
+    def _event(self, **fields: Any) -> pb.ServerEvent:
+        return pb.ServerEvent(conversation_id=self.conversation_id, turn=self.turn, **fields)
