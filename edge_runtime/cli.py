@@ -12,11 +12,12 @@ from datetime import date
 from pathlib import Path
 from typing import TextIO
 
-from edge_runtime import cli_assistant, cli_daemon, cli_speech
+from edge_runtime import cli_assistant, cli_daemon, cli_listen, cli_speech
 from edge_runtime.bank.store import ACCOUNT_NAMES, BankError
 from edge_runtime.config import Settings
 from edge_runtime.manifest import Manifest, ModelError
 from edge_runtime.router import Route, Router
+from edge_runtime.speech.microphone import MicrophoneError
 from edge_runtime.textio import argument_text, read_lines, warn
 from edge_runtime.tools.periods import parse_date
 from edge_runtime.tools.spoken import money
@@ -122,6 +123,7 @@ def build_parser() -> argparse.ArgumentParser:
     route.set_defaults(handler=cmd_route)
     cli_assistant.add_commands(commands)
     cli_speech.add_commands(commands)
+    cli_listen.add_commands(commands)
     cli_daemon.add_commands(commands)
     models = commands.add_parser("models", help="verify the model files against the manifest")
     models.add_argument("--model-dir", type=Path)
@@ -150,7 +152,7 @@ def main(argv: list[str] | None = None) -> int:
     except ModelError as error:
         print(f"edge-assistant: error: {error}", file=sys.stderr)
         return 2
-    except (ValueError, BankError) as error:
+    except (ValueError, BankError, MicrophoneError) as error:
         print(f"edge-assistant: error: {error}", file=sys.stderr)
         return 2
     except BrokenPipeError:

@@ -1,4 +1,7 @@
-"""``edge-assistant ask``, ``chat`` and ``demo``: the assistant on the command line, typed or spoken (``--audio``)."""
+"""``edge-assistant ask``, ``chat`` and ``demo``: the assistant on the command line, typed or spoken (``--audio``).
+
+The demo ends with a spoken turn that goes through ``listen``'s path (a WAV file replayed like a microphone).
+"""
 
 from __future__ import annotations
 
@@ -15,8 +18,13 @@ from edge_runtime import cli_speech
 from edge_runtime.app import ensure_bank, open_assistant
 from edge_runtime.config import Settings
 from edge_runtime.conversation import Conversation
+from edge_runtime.hands_free import HandsFree
+from edge_runtime.manifest import ModelError
 from edge_runtime.pipeline import Assistant, Turn
 from edge_runtime.speech import Transcript
+from edge_runtime.speech.endpoint import Endpointer
+from edge_runtime.speech.replay import WavReplay
+from edge_runtime.speech.speaker import INSTALL_HINT, Speaker, SpeakerError
 from edge_runtime.textio import argument_text, read_lines, warn
 
 #: The main job's scripted conversation on a fresh demo bank: every specialist, a follow-up, a bill
@@ -39,10 +47,16 @@ DEMO_SCRIPT: Final[tuple[str, ...]] = (
     "I have $50,000 saved, should I buy a house or keep renting and invest?",
 )
 
+#: The demo's last turn, said by espeak-ng and heard through the same path as ``listen``.
+DEMO_SPOKEN: Final[str] = "How much did I spend on groceries this month?"
+#: The spoken question is replayed this many times faster than real time: a demo needn't wait out the audio.
+DEMO_REPLAY_RATE: Final[float] = 4.0
+
 _NO_CONFIRMATION_NOTE: Final[str] = "(Nothing was changed: confirm it in a conversation, `edge-assistant chat`.)"
 
 
-def _settings_and_bank(args: argparse.Namespace) -> tuple[Settings, Path]:
+def settings_and_bank(args: argparse.Namespace) -> tuple[Settings, Path]:
+    """The settings and the bank's path (``--bank``, else the settings'); a missing bank is made with demo data."""
     settings = Settings.from_env()
     bank_path: Path = (args.bank or settings.bank_path).expanduser()
     if ensure_bank(bank_path, settings):
@@ -74,7 +88,7 @@ def _heard(args: argparse.Namespace) -> Transcript | None:
 
 def cmd_ask(args: argparse.Namespace) -> int:
     heard = _heard(args)
-    settings, bank_path = _settings_and_bank(args)
+    settings, bank_path = settings_and_bank(args)
     with open_assistant(settings, model_dir=args.model_dir, bank_path=bank_path, threads=args.threads) as assistant:
         if args.jsonl:
             # One conversation for the stream, so "and last month?" on the next line works; no write runs.
@@ -129,7 +143,7 @@ def _chat_loop(assistant: Assistant, verbose: bool) -> None:
 
 
 def cmd_chat(args: argparse.Namespace) -> int:
-    settings, bank_path = _settings_and_bank(args)
+    settings, bank_path = settings_and_bank(args)
     with contextlib.suppress(ImportError):
         import readline  # noqa: F401  (line editing and history for input())
     with open_assistant(settings, model_dir=args.model_dir, bank_path=bank_path, threads=args.threads) as assistant:
@@ -139,6 +153,28 @@ def cmd_chat(args: argparse.Namespace) -> int:
     return 0
 
 
+def _spoken_demo(
+    settings: Settings, threads: int | None, assistant: Assistant, conversation: Conversation, directory: Path
+) -> None:
+    """The demo's spoken turn: espeak-ng says the question into a WAV file, which is replayed as ``listen`` hears."""
+    speaker = Speaker.find()
+    if speaker is None:
+        print(f"(The spoken turn is skipped: espeak-ng, which says its question, is not installed; {INSTALL_HINT}.)")
+        return
+    try:
+        question = speaker.write(DEMO_SPOKEN, directory / "spoken-question.wav")
+        transcriber = cli_speech.load_transcriber(settings, threads)
+    except (SpeakerError, ModelError) as error:
+        print(f"(The spoken turn is skipped: {error}.)")
+        return
+    replay = WavReplay(question, rate=DEMO_REPLAY_RATE)
+    endpointer = Endpointer(max_utterance_s=settings.max_utterance_s)
+    for spoken in HandsFree(replay, endpointer, transcriber, assistant, conversation).turns():
+        print(f"you>       (spoken) {spoken.transcript.text}")
+        print(f"assistant> {spoken.turn.answer}")
+        print(f"           [heard in {spoken.transcript.processing_s * 1000:.0f} ms · {_describe(spoken.turn)}]\n")
+
+
 def cmd_demo(args: argparse.Namespace) -> int:
     settings = Settings.from_env()
     today = settings.clock().today()
@@ -146,7 +182,7 @@ def cmd_demo(args: argparse.Namespace) -> int:
         bank_path = Path(directory) / "demo-bank.sqlite"
         ensure_bank(bank_path, settings)
         print(f"A scripted conversation on a fresh demo bank; today is {today:%A, %B %-d, %Y}.")
-        print("Everything below runs on this machine: router, specialists, tools and answers.\n")
+        print("Everything below runs on this machine: speech recognition, router, specialists, tools and answers.\n")
         totals: list[float] = []
         with open_assistant(settings, model_dir=args.model_dir, bank_path=bank_path, threads=args.threads) as assistant:
             conversation = Conversation()
@@ -156,10 +192,11 @@ def cmd_demo(args: argparse.Namespace) -> int:
                 print(f"you>       {text}")
                 print(f"assistant> {turn.answer}")
                 print(f"           [{_describe(turn)}]\n")
+            _spoken_demo(settings, args.threads, assistant, conversation, Path(directory))
     answered = [t for t in totals if t > 0]
     median = statistics.median(answered)
-    print(f"{len(DEMO_SCRIPT)} turns, median {median:.0f} ms per answer on {args.threads or 1} thread(s).")
-    print('Try your own: edge-assistant ask "..." or edge-assistant chat')
+    print(f"{len(DEMO_SCRIPT)} typed turns, median {median:.0f} ms per answer on {args.threads or 1} thread(s).")
+    print('Try your own: edge-assistant ask "...", edge-assistant chat or, with a microphone, edge-assistant listen')
     return 0
 
 

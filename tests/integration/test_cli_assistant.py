@@ -94,6 +94,21 @@ def test_when_the_demo_runs_then_a_confirmed_payment_a_follow_up_and_an_escalati
     assert "pay_bill" in out and "done" in out
     assert "spending_summary" in out and "last_month" in out
     assert "escalated" in out
+    # The spoken turn: espeak-ng's question, heard through listen's path and answered like the typed ones.
+    lines = out.splitlines()
+    [spoken] = [number for number, line in enumerate(lines) if line.startswith("you>       (spoken) ")]
+    assert "groceries" in lines[spoken].lower() and "month" in lines[spoken].lower()
+    assert lines[spoken + 1].startswith("assistant> You spent $") and "groceries" in lines[spoken + 1]
+    assert "spending_summary" in lines[spoken + 2] and "heard in" in lines[spoken + 2]
+
+
+def test_when_espeak_is_missing_then_the_demo_says_its_spoken_turn_is_skipped(tmp_path: Path) -> None:
+    result = run_cli(["demo"], env={"EDGE_ASSISTANT_TODAY": TODAY, "PATH": str(tmp_path)})
+    assert result.returncode == 0, result.stderr.decode()
+    out = result.stdout.decode()
+    assert "(spoken)" not in out
+    assert "(The spoken turn is skipped: espeak-ng, which says its question, is not installed; install it with:" in out
+    assert "pay_bill" in out and "escalated" in out
 
 
 def test_when_an_adapter_is_corrupt_then_ask_stops_with_a_clear_error(
