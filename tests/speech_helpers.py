@@ -15,15 +15,19 @@ import pytest
 from edge_runtime.speech import SAMPLE_RATE, read_wav
 
 
-def say(text: str) -> npt.NDArray[np.float32]:
-    """``text`` said by espeak-ng (US English, 150 words a minute), as 16 kHz mono samples."""
+def espeak_wav(text: str, path: Path) -> Path:
+    """Write ``text`` said by espeak-ng (US English, 150 words a minute; 22,050 Hz mono 16-bit) to ``path``."""
     espeak = shutil.which("espeak-ng")
     if espeak is None:
         pytest.fail("espeak-ng is missing; scripts/setup.sh installs it (apt-get install espeak-ng)")
+    subprocess.run([espeak, "-v", "en-us", "-s", "150", "-w", str(path), text], check=True, timeout=60)
+    return path
+
+
+def say(text: str) -> npt.NDArray[np.float32]:
+    """``text`` said by espeak-ng, as 16 kHz mono samples."""
     with tempfile.TemporaryDirectory() as directory:
-        path = Path(directory) / "speech.wav"
-        subprocess.run([espeak, "-v", "en-us", "-s", "150", "-w", str(path), text], check=True, timeout=60)
-        return np.array(read_wav(path, 600).samples)
+        return np.array(read_wav(espeak_wav(text, Path(directory) / "speech.wav"), 600).samples)
 
 
 def silence(seconds: float) -> npt.NDArray[np.float32]:

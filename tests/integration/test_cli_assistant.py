@@ -10,26 +10,10 @@ import subprocess
 import sys
 from pathlib import Path
 
-import pytest
-
 from tests.conftest import run_cli
 
 TODAY = "2026-11-20"
 KEYS = {"text", "label", "confidence", "tool_calls", "answer", "escalated", "timings_ms"}
-
-
-@pytest.fixture(scope="module")
-def bank_template(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    path = tmp_path_factory.mktemp("bank") / "bank.sqlite"
-    result = run_cli(["bank", "init", "--path", str(path), "--today", TODAY])
-    assert result.returncode == 0, result.stderr.decode()
-    return path
-
-
-@pytest.fixture
-def env(bank_template: Path, tmp_path: Path) -> dict[str, str]:
-    bank = Path(shutil.copy(bank_template, tmp_path / "bank.sqlite"))
-    return {"EDGE_ASSISTANT_BANK": str(bank), "EDGE_ASSISTANT_TODAY": TODAY}
 
 
 def _bills_paid(env: dict[str, str]) -> int:

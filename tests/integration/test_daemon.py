@@ -31,6 +31,7 @@ from edge_runtime.pipeline import NOTHING_PENDING_ANSWER
 from edge_runtime.rpc.client import EdgeClient, EventStream, config_message, text_turn
 from edge_runtime.rpc.generated.edge_assistant.v1 import assistant_pb2 as pb
 from tests.conftest import run_cli
+from tests.speech_helpers import espeak_wav
 
 TODAY = "2026-11-20"
 TOKEN = "s3cret-token"
@@ -107,14 +108,6 @@ def start_daemon(folder: Path, bank_template: Path, *flags: str) -> Iterator[Dae
 
 
 @pytest.fixture(scope="module")
-def bank_template(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    path = tmp_path_factory.mktemp("bank") / "bank.sqlite"
-    result = run_cli(["bank", "init", "--path", str(path), "--today", TODAY])
-    assert result.returncode == 0, result.stderr.decode()
-    return path
-
-
-@pytest.fixture(scope="module")
 def daemon(tmp_path_factory: pytest.TempPathFactory, bank_template: Path) -> Iterator[Daemon]:
     with start_daemon(tmp_path_factory.mktemp("daemon"), bank_template) as started:
         started.wait_until_serving()
@@ -133,12 +126,7 @@ def guarded(tmp_path_factory: pytest.TempPathFactory, bank_template: Path) -> It
 @pytest.fixture(scope="module")
 def spoken(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """The groceries question, said by espeak-ng (22,050 Hz mono 16-bit)."""
-    espeak = shutil.which("espeak-ng")
-    if espeak is None:
-        pytest.fail("espeak-ng is missing; scripts/setup.sh installs it (apt-get install espeak-ng)")
-    path = tmp_path_factory.mktemp("speech") / "groceries.wav"
-    subprocess.run([espeak, "-v", "en-us", "-s", "150", "-w", str(path), GROCERIES], check=True, timeout=60)
-    return path
+    return espeak_wav(GROCERIES, tmp_path_factory.mktemp("speech") / "groceries.wav")
 
 
 def _until_answer(stream: EventStream) -> list[pb.ServerEvent]:

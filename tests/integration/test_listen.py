@@ -5,7 +5,6 @@ the real VAD, Whisper, models and bank; and the real no-microphone path of a mac
 from __future__ import annotations
 
 import os
-import shutil
 import signal
 import sqlite3
 import stat
@@ -33,20 +32,6 @@ from tests.speech_helpers import say, silence, write_wav
 TODAY = "2026-11-20"
 #: Replayed this many times faster than real time: the pauses still reach the endpointer as pauses.
 RATE = "4"
-
-
-@pytest.fixture(scope="module")
-def bank_template(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    path = tmp_path_factory.mktemp("bank") / "bank.sqlite"
-    result = run_cli(["bank", "init", "--path", str(path), "--today", TODAY])
-    assert result.returncode == 0, result.stderr.decode()
-    return path
-
-
-@pytest.fixture
-def env(bank_template: Path, tmp_path: Path) -> dict[str, str]:
-    bank = Path(shutil.copy(bank_template, tmp_path / "bank.sqlite"))
-    return {"EDGE_ASSISTANT_BANK": str(bank), "EDGE_ASSISTANT_TODAY": TODAY}
 
 
 def conversation(path: Path, *sentences: str) -> Path:

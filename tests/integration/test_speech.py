@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import json
 import shutil
-import subprocess
 import wave
 from pathlib import Path
 
@@ -16,6 +15,7 @@ from edge_runtime.manifest import ModelError
 from edge_runtime.speech import Transcriber
 from edge_runtime.speech.transcriber import bundled_model_path
 from tests.conftest import run_cli
+from tests.speech_helpers import espeak_wav
 
 TODAY = "2026-11-20"
 GROCERIES = "How much did I spend on groceries this month?"
@@ -35,26 +35,7 @@ def write_wav(path: Path, samples: npt.NDArray[np.float64], rate: int) -> Path:
 @pytest.fixture(scope="module")
 def spoken(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """The groceries question, said by espeak-ng (22,050 Hz mono)."""
-    espeak = shutil.which("espeak-ng")
-    if espeak is None:
-        pytest.fail("espeak-ng is missing; scripts/setup.sh installs it (apt-get install espeak-ng)")
-    path = tmp_path_factory.mktemp("speech") / "groceries.wav"
-    subprocess.run([espeak, "-v", "en-us", "-s", "150", "-w", str(path), GROCERIES], check=True, timeout=60)
-    return path
-
-
-@pytest.fixture(scope="module")
-def bank_template(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    path = tmp_path_factory.mktemp("bank") / "bank.sqlite"
-    result = run_cli(["bank", "init", "--path", str(path), "--today", TODAY])
-    assert result.returncode == 0, result.stderr.decode()
-    return path
-
-
-@pytest.fixture
-def env(bank_template: Path, tmp_path: Path) -> dict[str, str]:
-    bank = Path(shutil.copy(bank_template, tmp_path / "bank.sqlite"))
-    return {"EDGE_ASSISTANT_BANK": str(bank), "EDGE_ASSISTANT_TODAY": TODAY}
+    return espeak_wav(GROCERIES, tmp_path_factory.mktemp("speech") / "groceries.wav")
 
 
 def _lines(stdout: bytes) -> list[dict[str, object]]:
