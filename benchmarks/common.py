@@ -6,6 +6,7 @@ import json
 import subprocess
 import sys
 from collections.abc import Callable, Mapping, Sequence
+from pathlib import Path
 from typing import Any
 
 #: A table row: its label, and how to render one contender's cell from its results.
@@ -45,3 +46,14 @@ def markdown_table(
         for label, render in rows
     ]
     return lines
+
+
+def finish(targets: Mapping[str, bool], results: Mapping[str, Any], out: Path) -> int:
+    """Print each target as ``met:`` or ``MISSED:``, write the results and targets as JSON to ``out``, and
+    return the exit status: 1 when a target is missed."""
+    for target, met in targets.items():
+        print(f"{'met' if met else 'MISSED'}: {target}")
+    out.parent.mkdir(parents=True, exist_ok=True)
+    out.write_text(json.dumps({"results": results, "targets": targets}, indent=2) + "\n")
+    print(f"wrote {out}")
+    return 0 if all(targets.values()) else 1

@@ -25,7 +25,7 @@ from typing import Any
 
 import numpy as np
 
-from benchmarks.common import Row, markdown_table, run_worker
+from benchmarks.common import Row, finish, markdown_table, run_worker
 from edge_runtime.config import DEFAULT_MODEL_DIR
 from edge_runtime.labels import ROUTER_LABELS
 from edge_runtime.manifest import Manifest
@@ -190,12 +190,7 @@ def main(argv: list[str] | None = None) -> int:
     }
     print(_table(results))
     print(f"\nheld-out test split: {int8['test']['n']} utterances; 16-token utterance: {UTTERANCE_16!r}")
-    for target, met in targets.items():
-        print(f"{'met' if met else 'MISSED'}: {target}")
-    args.out.parent.mkdir(parents=True, exist_ok=True)
-    args.out.write_text(json.dumps({"results": results, "targets": targets}, indent=2) + "\n")
-    print(f"wrote {args.out}")
-    return 0 if all(targets.values()) else 1
+    return finish(targets, results, args.out)
 
 
 if __name__ == "__main__":

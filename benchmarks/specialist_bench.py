@@ -31,7 +31,7 @@ from datetime import date
 from pathlib import Path
 from typing import Any
 
-from benchmarks.common import Row, markdown_table, run_worker
+from benchmarks.common import Row, finish, markdown_table, run_worker
 from edge_runtime.bank import FixedClock, SqliteBank, create_demo_bank
 from edge_runtime.config import DEFAULT_MODEL_DIR
 from edge_runtime.conversation import Conversation
@@ -195,12 +195,7 @@ def main(argv: list[str] | None = None) -> int:
     print(_table(results))
     calls, questions = shipped["overall"]["n"], shipped["pipeline"]["n"]
     print(f"\nshipped: {chosen}; test split: {calls} calls; pipeline: {questions} questions")
-    for target, met in targets.items():
-        print(f"{'met' if met else 'MISSED'}: {target}")
-    args.out.parent.mkdir(parents=True, exist_ok=True)
-    args.out.write_text(json.dumps({"results": results, "targets": targets}, indent=2) + "\n")
-    print(f"wrote {args.out}")
-    return 0 if all(targets.values()) else 1
+    return finish(targets, results, args.out)
 
 
 if __name__ == "__main__":

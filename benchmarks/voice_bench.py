@@ -24,7 +24,6 @@ from __future__ import annotations
 import argparse
 import hashlib
 import itertools
-import json
 import os
 import random
 import re
@@ -44,7 +43,7 @@ from typing import Any
 import numpy as np
 import numpy.typing as npt
 
-from benchmarks.common import Row, markdown_table
+from benchmarks.common import Row, finish, markdown_table
 from edge_runtime.config import DEFAULT_MODEL_DIR
 from edge_runtime.labels import ROUTER_LABELS
 from edge_runtime.rpc.client import EdgeClient, config_message
@@ -473,12 +472,7 @@ def main(argv: list[str] | None = None) -> int:
     )
     heard = {name: listening[name]["transcript"] for name in ("silence", "noise")}
     print(f"transcripts once the listening streams closed: {heard}")
-    for target, met in targets.items():
-        print(f"{'met' if met else 'MISSED'}: {target}")
-    args.out.parent.mkdir(parents=True, exist_ok=True)
-    args.out.write_text(json.dumps({"results": results, "targets": targets}, indent=2) + "\n")
-    print(f"wrote {args.out}")
-    return 0 if all(targets.values()) else 1
+    return finish(targets, results, args.out)
 
 
 if __name__ == "__main__":
