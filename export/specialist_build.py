@@ -115,12 +115,12 @@ def build_specialists(
 ) -> dict[str, Any] | None:
     """Build the specialists into ``model_dir``; return their manifest section, or None when up to date."""
     examples = {label: specialist_examples(label, seed=config.data_seed) for label in SPECIALIST_LABELS}
-    router = Router(model_dir)
     router_key = str(Manifest.load(model_dir).model("router").get("build_key", ""))
     adapter_keys, key = build_keys(config, examples, router_key)
     if not force and specialists_up_to_date(model_dir, key):
         console.print(f"specialists: up to date in {model_dir / SPECIALISTS_DIR}")
         return None
+    router = Router(model_dir)  # its tool head is part of the evaluation
 
     work, checkpoint = _base_checkpoint(cache_dir, console)
     adapters = _trained_adapters(
