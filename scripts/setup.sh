@@ -9,6 +9,20 @@ extras="${1:-}"
 debian_packages=(libportaudio2 espeak-ng sox openssl)
 python="${PYTHON:-python3}"
 
+# The dev extra's OpenAI-compatible server for the cloud relay's tests is llama-cpp-python, which has no
+# wheel on PyPI: it is built once (10 to 20 minutes) into a cache outside the checkout, and installed from
+# there. Building needs a C++ compiler and cmake; a machine with the wheel cached needs neither.
+llama_version="0.3.36"
+wheels="${EDGE_ASSISTANT_CACHE:-$HOME/.cache/edge-assistant}/wheels"
+llama_wheel() { compgen -G "$wheels/llama_cpp_python-$llama_version-*_$(uname -m).whl" | head -n 1 || true; }
+llama_installed() {
+  .venv/bin/python -c "import importlib.metadata as m, sys; sys.exit(m.version('llama-cpp-python') != '$1')" \
+    >/dev/null 2>&1
+}
+if [[ ",$extras," == *",dev,"* ]] && ! llama_installed "$llama_version" && [ -z "$(llama_wheel)" ]; then
+  debian_packages+=(build-essential cmake)
+fi
+
 as_root() {
   if [ "$(id -u)" -eq 0 ]; then "$@"; else sudo "$@"; fi
 }
@@ -55,6 +69,18 @@ if [ "$installed" -eq 0 ]; then
   .venv/bin/python -m pip install -q -e ".${extras:+[$extras]}"
   find .venv -maxdepth 1 -name '.installed-*' ! -name ".installed-$hash-*" -delete
   touch "$stamp"
+fi
+
+if [[ ",$extras," == *",dev,"* ]] && ! llama_installed "$llama_version"; then
+  if [ -z "$(llama_wheel)" ]; then
+    echo "setup: building llama-cpp-python $llama_version into $wheels (once; 10 to 20 minutes)"
+    mkdir -p "$wheels"
+    # GGML_NATIVE=OFF: a wheel for this CPU family, not only for the exact CPU that built it.
+    CMAKE_ARGS="-DGGML_NATIVE=OFF" .venv/bin/python -m pip wheel -q --no-deps "llama-cpp-python==$llama_version" \
+      -w "$wheels"
+  fi
+  # --no-deps: its dependencies and its server extra's are pinned in the dev extra, installed above.
+  .venv/bin/python -m pip install -q --no-deps "$(llama_wheel)"
 fi
 
 # The specialists' base model is converted from the package's weights rather than committed; this
