@@ -11,7 +11,9 @@ from pathlib import Path
 from edge_runtime.bank.demo import create_demo_bank
 from edge_runtime.bank.sqlite import SqliteBank
 from edge_runtime.config import Settings
+from edge_runtime.escalation import Escalator
 from edge_runtime.pipeline import Assistant
+from edge_runtime.relay_client import RelayClient
 from edge_runtime.router import Router
 from edge_runtime.specialists.engine import SpecialistEngine, SpecialistOptions
 from edge_runtime.tools.toolbox import Toolbox
@@ -38,5 +40,11 @@ def open_assistant(
     router = Router(model_dir, router_options)
     specialists = SpecialistEngine.from_manifest(model_dir, SpecialistOptions(threads=router_options.threads))
     clock = settings.clock()
-    with SqliteBank(bank_path or settings.bank_path) as bank:
-        yield Assistant(router, specialists, Toolbox(bank, clock), clock)
+    relay = RelayClient(settings.relay) if settings.relay.address is not None else None
+    try:
+        with SqliteBank(bank_path or settings.bank_path) as bank:
+            escalator = Escalator(relay=relay, store=bank, clock=clock)
+            yield Assistant(router, specialists, Toolbox(bank, clock), clock, escalator)
+    finally:
+        if relay is not None:
+            relay.close()

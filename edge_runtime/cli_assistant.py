@@ -11,6 +11,7 @@ import json
 import statistics
 import sys
 import tempfile
+from dataclasses import replace
 from pathlib import Path
 from typing import Final
 
@@ -57,11 +58,27 @@ _NO_CONFIRMATION_NOTE: Final[str] = "(Nothing was changed: confirm it in a conve
 
 def settings_and_bank(args: argparse.Namespace) -> tuple[Settings, Path]:
     """The settings and the bank's path (``--bank``, else the settings'); a missing bank is made with demo data."""
-    settings = Settings.from_env()
+    settings = with_relay(Settings.from_env(), args)
     bank_path: Path = (args.bank or settings.bank_path).expanduser()
     if ensure_bank(bank_path, settings):
         warn(f"no bank at {bank_path}: created the demo bank there (edge-assistant bank init --force resets it)")
     return settings, bank_path
+
+
+def with_relay(settings: Settings, args: argparse.Namespace) -> Settings:
+    """The settings with ``--relay HOST:PORT``, when given, as the cloud relay's address."""
+    address = getattr(args, "relay", None)
+    if not address:
+        return settings
+    return replace(settings, relay=replace(settings.relay, address=address))
+
+
+def add_relay_flag(command: argparse.ArgumentParser) -> None:
+    command.add_argument(
+        "--relay",
+        metavar="HOST:PORT",
+        help="the cloud relay for escalated questions (default: $EDGE_ASSISTANT_RELAY; none: answered locally)",
+    )
 
 
 def _describe(turn: Turn) -> str:
@@ -72,7 +89,11 @@ def _describe(turn: Turn) -> str:
         for call in turn.tool_calls
     ]
     if turn.escalated:
-        parts.append("escalated")
+        relay = turn.relay
+        if relay is not None and relay.relayed:
+            parts.append(f"escalated, answered by {relay.model} ({relay.cloud_tokens} cloud tokens)")
+        else:
+            parts.append("escalated")
     parts.append(f"{turn.timings_ms.get('total', 0):.0f} ms")
     return " · ".join(parts)
 
@@ -122,6 +143,17 @@ def cmd_ask(args: argparse.Namespace) -> int:
     return 0
 
 
+class _Streamed:
+    """Shows an escalated answer as the relay streams it in, and remembers what was shown."""
+
+    def __init__(self) -> None:
+        self.pieces: list[str] = []
+
+    def show(self, piece: str) -> None:
+        print(("" if self.pieces else "assistant> ") + piece, end="", flush=True)
+        self.pieces.append(piece)
+
+
 def _chat_loop(assistant: Assistant, verbose: bool) -> None:
     conversation = Conversation()
     while True:
@@ -136,8 +168,12 @@ def _chat_loop(assistant: Assistant, verbose: bool) -> None:
             conversation = Conversation()
             print("(new conversation)")
             continue
-        turn = assistant.ask(text, conversation)
-        print(f"assistant> {turn.answer}")
+        streamed = _Streamed()
+        turn = assistant.ask(text, conversation, on_answer_delta=streamed.show)
+        if streamed.pieces:
+            print()
+        if "".join(streamed.pieces).strip() != turn.answer.strip():
+            print(f"assistant> {turn.answer}")
         if verbose:
             print(f"           [{_describe(turn)}]")
 
@@ -176,7 +212,7 @@ def _spoken_demo(
 
 
 def cmd_demo(args: argparse.Namespace) -> int:
-    settings = Settings.from_env()
+    settings = with_relay(Settings.from_env(), args)
     today = settings.clock().today()
     with tempfile.TemporaryDirectory(prefix="edge-assistant-demo-") as directory:
         bank_path = Path(directory) / "demo-bank.sqlite"
@@ -208,6 +244,7 @@ def add_commands(commands: argparse._SubParsersAction[argparse.ArgumentParser]) 
             "--model-dir", type=Path, help="model directory (default: $EDGE_ASSISTANT_MODEL_DIR or models/v1)"
         )
         command.add_argument("--threads", type=int, help="inference threads (default: 1)")
+        add_relay_flag(command)
         return command
 
     ask = common(commands.add_parser("ask", help="answer one question (write actions are only described)"))

@@ -14,7 +14,7 @@ from pathlib import Path
 
 from edge_runtime import cli_speech
 from edge_runtime.app import open_assistant
-from edge_runtime.cli_assistant import settings_and_bank
+from edge_runtime.cli_assistant import add_relay_flag, settings_and_bank
 from edge_runtime.hands_free import HandsFree
 from edge_runtime.speech.endpoint import Endpointer
 from edge_runtime.speech.microphone import Microphone, list_input_devices
@@ -123,4 +123,5 @@ def add_commands(commands: argparse._SubParsersAction[argparse.ArgumentParser]) 
         "--model-dir", type=Path, help="model directory (default: $EDGE_ASSISTANT_MODEL_DIR or models/v1)"
     )
     listen.add_argument("--threads", type=int, help="inference threads (default: 1)")
+    add_relay_flag(listen)
     listen.set_defaults(handler=cmd_listen)

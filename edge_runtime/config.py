@@ -11,6 +11,7 @@ from datetime import date
 from pathlib import Path
 
 from edge_runtime.bank.clock import Clock, FixedClock, SystemClock
+from edge_runtime.relay_client import RelaySettings
 from edge_runtime.router import RouterOptions
 from edge_runtime.speech.audio import DEFAULT_MAX_SECONDS
 
@@ -82,6 +83,7 @@ class Settings:
         whisper_model: the speech recogniser's model directory; ``None`` means the bundled tiny.en.
         max_utterance_s: the longest recording accepted as one question, in seconds. Whisper reads 30 s
             windows, and a question longer than that is more likely a pocket recording than a question.
+        relay: the cloud relay that answers escalated questions; its default is none.
     """
 
     model_dir: Path = DEFAULT_MODEL_DIR
@@ -90,6 +92,7 @@ class Settings:
     today: date | None = None
     whisper_model: Path | None = None
     max_utterance_s: float = DEFAULT_MAX_SECONDS
+    relay: RelaySettings = field(default_factory=RelaySettings)
 
     def __post_init__(self) -> None:
         if not (math.isfinite(self.max_utterance_s) and self.max_utterance_s > 0):
@@ -102,7 +105,7 @@ class Settings:
     @classmethod
     def from_env(cls, environ: dict[str, str] | None = None) -> Settings:
         """Defaults, overridden by ``EDGE_ASSISTANT_MODEL_DIR``, ``_THREADS``, ``_PROVIDERS``, ``_BANK``, ``_TODAY``,
-        ``_WHISPER_MODEL`` and ``_MAX_UTTERANCE_S``.
+        ``_WHISPER_MODEL``, ``_MAX_UTTERANCE_S`` and the relay's ``EDGE_ASSISTANT_RELAY*`` variables.
         """
         env = dict(os.environ if environ is None else environ)
         model_dir = Path(env[MODEL_DIR_ENV]) if env.get(MODEL_DIR_ENV) else DEFAULT_MODEL_DIR
@@ -121,4 +124,5 @@ class Settings:
             today=_today(env),
             whisper_model=whisper_model,
             max_utterance_s=_max_utterance_s(env),
+            relay=RelaySettings.from_env(env),
         )

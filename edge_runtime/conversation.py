@@ -12,9 +12,12 @@ import time
 import uuid
 from collections import OrderedDict
 from dataclasses import dataclass, field
-from typing import Final
+from typing import TYPE_CHECKING, Final
 
 from edge_runtime.tools.calls import PendingAction
+
+if TYPE_CHECKING:
+    from edge_runtime.escalation import PendingEscalation
 
 # An explicit yes: the whole reply is one of these (after dropping punctuation and "please"). Anything
 # else, including "yes but make it $50" or "sure, wait", is not a confirmation.
@@ -53,6 +56,10 @@ _NO: Final[frozenset[str]] = frozenset(
 )
 # A short reply that builds on the previous question: "and last month?", "what about dining?".
 _FOLLOW_UP = re.compile(r"^(and|also|what about|how about|same for|same thing for|what of|now|then)\b")
+# Asking to send the last unanswered question to the cloud assistant again.
+_RETRY: Final[frozenset[str]] = frozenset(
+    {"try again", "retry", "try that again", "try it again", "again", "send it again", "ask again", "ask it again"}
+)
 _FILLER = re.compile(r"\b(please|thanks|thank you)\b")
 
 
@@ -70,6 +77,11 @@ def is_no(text: str) -> bool:
     return _normalised(text) in _NO
 
 
+def is_retry(text: str) -> bool:
+    """True for a request to send the question the cloud assistant didn't answer again."""
+    return _normalised(text) in _RETRY
+
+
 def is_follow_up(text: str) -> bool:
     """True for a short reply that only makes sense after the previous question."""
     normalised = _normalised(text)
@@ -84,6 +96,7 @@ class Conversation:
     pending: PendingAction | None = None
     last_label: str | None = None
     last_call: str | None = None  # canonical JSON of the last call that ran or asked for confirmation
+    retry: PendingEscalation | None = None  # the escalated question the relay didn't answer, for "try again"
     turns: int = 0
     touched: float = field(default_factory=time.monotonic)
 

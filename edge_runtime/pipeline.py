@@ -14,7 +14,8 @@ from dataclasses import dataclass, field
 from typing import Any, Final, Protocol, TypeVar
 
 from edge_runtime.bank.clock import Clock
-from edge_runtime.conversation import Conversation, is_follow_up, is_no, is_yes
+from edge_runtime.conversation import Conversation, is_follow_up, is_no, is_retry, is_yes
+from edge_runtime.escalation import NOT_CONNECTED_ANSWER, NOTHING_TO_RETRY_ANSWER, Escalated, Escalator
 from edge_runtime.labels import ESCALATE
 from edge_runtime.router import Route
 from edge_runtime.specialists.engine import Generation, SpecialistError
@@ -25,10 +26,7 @@ from edge_runtime.tools.toolbox import Toolbox
 
 logger = logging.getLogger(__name__)
 
-ESCALATION_ANSWER: Final[str] = (
-    "That's a question for the cloud assistant, which isn't connected on this device. "
-    "I can help with spending, balances, savings, bills, transfers, transactions, cards and our policies."
-)
+ESCALATION_ANSWER: Final[str] = NOT_CONNECTED_ANSWER
 EMPTY_ANSWER: Final[str] = "I didn't catch a question. Could you say that again?"
 NOTHING_PENDING_ANSWER: Final[str] = "There's nothing waiting for your confirmation right now."
 FAILED_ANSWER: Final[str] = "Sorry, I couldn't work that out. Could you rephrase it?"
@@ -62,6 +60,8 @@ class Turn:
     answer: str = ""
     escalated: bool = False
     timings_ms: dict[str, float] = field(default_factory=dict)
+    #: How an escalated question went: whether the relay answered, which model, the cloud tokens it cost.
+    relay: Escalated | None = None
 
     def to_dict(self) -> dict[str, Any]:
         return {
@@ -71,6 +71,7 @@ class Turn:
             "tool_calls": self.tool_calls,
             "answer": self.answer,
             "escalated": self.escalated,
+            "relay": None if self.relay is None else self.relay.to_dict(),
             "timings_ms": {key: round(value, 1) for key, value in self.timings_ms.items()},
         }
 
@@ -83,11 +84,19 @@ def _call_entry(result: ToolResult) -> dict[str, Any]:
 class Assistant:
     """The text assistant over a router, the specialists and a toolbox."""
 
-    def __init__(self, router: RouterStage, specialists: SpecialistStage, toolbox: Toolbox, clock: Clock) -> None:
+    def __init__(
+        self,
+        router: RouterStage,
+        specialists: SpecialistStage,
+        toolbox: Toolbox,
+        clock: Clock,
+        escalator: Escalator | None = None,
+    ) -> None:
         self.router = router
         self.specialists = specialists
         self.toolbox = toolbox
         self.clock = clock
+        self.escalator = escalator or Escalator(relay=None, store=toolbox.store, clock=clock)
 
     def ask(
         self,
@@ -96,12 +105,17 @@ class Assistant:
         *,
         confirmations: bool = True,
         before_stage: Callable[[str], None] | None = None,
+        time_left: Callable[[], float | None] | None = None,
+        on_answer_delta: Callable[[str], None] | None = None,
     ) -> Turn:
         """Answer one utterance. With ``confirmations=False`` write tools only report that they need one.
 
         ``before_stage`` is called with ``"route"`` and ``"specialist"`` just before those stages run; an
         exception it raises ends the turn there and reaches the caller (the daemon stops a call whose
-        deadline has passed before it starts the specialist, the slowest stage).
+        deadline has passed before it starts the specialist, the slowest stage). ``time_left`` gives the
+        seconds left before the caller's deadline (``None``: no deadline); an escalated question's answer is
+        bounded by it. ``on_answer_delta`` gets an escalated answer's text piece by piece as the relay streams
+        it; the turn's ``answer`` is the whole of it.
         """
         conversation = conversation if conversation is not None else Conversation()
         conversation.turns += 1
@@ -109,7 +123,17 @@ class Assistant:
         turn = Turn(text=text)
         clock = _Stopwatch(turn.timings_ms)
         try:
-            self._answer(text.strip(), conversation, turn, clock, confirmations, before_stage=before_stage or _no_check)
+            self._answer(
+                text.strip(),
+                conversation,
+                turn,
+                clock,
+                confirmations,
+                before_stage=before_stage or _no_check,
+                escalate=lambda question, retry=None: self.escalator.escalate(
+                    question, retry=retry, time_left=time_left, on_delta=on_answer_delta
+                ),
+            )
         except (SpecialistError, ToolArgumentError) as error:
             logger.warning("turn failed: %s", type(error).__name__)
             logger.debug("turn failed on %r: %s", text, error)
@@ -126,8 +150,11 @@ class Assistant:
         confirmations: bool,
         *,
         before_stage: Callable[[str], None],
+        escalate: Callable[..., Escalated],
     ) -> None:
         prefix = ""
+        # A question the relay didn't answer waits for "try again" for one turn only.
+        retry, conversation.retry = conversation.retry, None
         if conversation.pending is not None:
             pending, conversation.pending = conversation.pending, None
             if is_yes(text):
@@ -150,6 +177,14 @@ class Assistant:
         if is_yes(text) or is_no(text):
             turn.answer = prefix + NOTHING_PENDING_ANSWER
             return
+        if is_retry(text):
+            if retry is None:
+                turn.answer = prefix + NOTHING_TO_RETRY_ANSWER
+                return
+            turn.label = ESCALATE
+            resent = retry
+            self._escalated(turn, conversation, clock.time("relay", lambda: escalate(resent.text, resent)), prefix)
+            return
 
         before_stage("route")
         route = clock.time("route", lambda: self.router.route_one(text))
@@ -163,8 +198,7 @@ class Assistant:
                 previous = conversation.last_call
         turn.label, turn.confidence = label, route.confidence
         if label is None or label == ESCALATE:
-            turn.escalated = True
-            turn.answer = prefix + ESCALATION_ANSWER
+            self._escalated(turn, conversation, clock.time("relay", lambda: escalate(text)), prefix)
             return
 
         today = self.clock.today()
@@ -173,8 +207,7 @@ class Assistant:
         generation = clock.time("specialist", lambda: self.specialists.generate(label, text, today, previous, prior))
         turn.timings_ms["specialist_tokens"] = float(generation.generated_tokens)
         if generation.call.get("name") == OUT_OF_SCOPE:
-            turn.escalated = True
-            turn.answer = prefix + ESCALATION_ANSWER
+            self._escalated(turn, conversation, clock.time("relay", lambda: escalate(text)), prefix)
             return
         call = ToolCall.from_dict(generation.call)
         result = clock.time("tools", lambda: self.toolbox.run(call))
@@ -185,6 +218,13 @@ class Assistant:
         if result.status == "needs_confirmation" and confirmations:
             conversation.pending = result.pending
         turn.answer = prefix + clock.time("answer", lambda: self._render(result))
+
+    @staticmethod
+    def _escalated(turn: Turn, conversation: Conversation, escalated: Escalated, prefix: str) -> None:
+        turn.escalated = True
+        turn.relay = escalated
+        turn.answer = prefix + escalated.answer
+        conversation.retry = escalated.retry
 
     def _render(self, result: ToolResult) -> str:
         if result.status in ("ok", "done"):
