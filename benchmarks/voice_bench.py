@@ -1,15 +1,21 @@
 """Voice benchmark: the daemon as a process, spoken questions streamed to it over gRPC on loopback.
 
     python -m benchmarks.voice_bench [--model-dir DIR] [--limit N] [--threads N] [--silence-s S]
-                                     [--out benchmarks/results/voice.json]
+                                     [--partial-interval-s S] [--out benchmarks/results/voice.json]
 
 It starts ``edge-assistant serve`` on a free loopback port with a fresh demo bank, waits for SERVING, and
 measures what a phone's user would notice. Held-out questions of the router's test split (every category,
 escalate among them) are said by espeak-ng (en-us, 160 words a minute) and the 2 to 5 s ones kept. Each is
 streamed over ``Converse`` the way a microphone delivers it, 100 ms of 16 kHz 16-bit PCM every 100 ms, then
 EndOfUtterance: end of speech to the final transcript and to the first answer (p50/p95), and the speed of
-recognition as a real-time factor. The daemon's CPU, as a share of one core, while a stream is open and
-only silence (or white noise at -50 dBFS RMS) comes in, against the daemon idle with no call. Robustness: the
+recognition as a real-time factor. Then again with the daemon finding the end itself (``Config.endpointing``):
+the question is followed by silence at the same pace and no EndOfUtterance, and the end of speech is the
+moment the chunk holding the question's last sample at or above -40 dBFS is sent, so the pause the daemon
+waits for counts against it. Both ways once more with partial transcripts asked for, to see how many come
+and what they cost the final transcript (the daemon's ``--partial-transcripts-interval-s``, 1 s unless
+``--partial-interval-s`` says otherwise). The daemon's CPU, as a share of one core, while a stream is open and
+only silence (or white noise at -50 dBFS RMS) comes in, with and without endpointing (which runs the voice
+detector on everything it hears), against the daemon idle with no call. Robustness: the
 same questions with white noise mixed in at 20, 10 and 5 dB SNR, sent whole with ``Ask`` (a pcm16 clip,
 not paced, to save time), scored by the routed label (right when it is one of the example's acceptable
 labels) and the transcripts' word error rate, against the same questions typed. Last, the daemon's peak
@@ -33,6 +39,7 @@ import statistics
 import subprocess
 import sys
 import tempfile
+import threading
 import time
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
@@ -59,12 +66,25 @@ CHUNK_S = 0.1
 MIN_SPEECH_S, MAX_SPEECH_S = 2.0, 5.0
 SNRS_DB = (20, 10, 5)
 NOISE_FLOOR_DBFS = -50.0
+#: -40 dBFS: espeak-ng's quietest speech is far above it, its silence far below.
+SPEECH_LEVEL = 0.01
+#: With endpointing, the silence streamed after a question at most; the daemon answers after about 0.6 s.
+MAX_PAUSE_S = 5.0
 #: Loading the router, the specialists and Whisper on a busy two-core machine.
 START_TIMEOUT_S = 180.0
 CALL_TIMEOUT_S = 60.0
+#: The ways a question is streamed: a name, whether the daemon finds the end, whether partials are asked.
+STREAMINGS = (
+    ("streamed", False, False),
+    ("streamed + partials", False, True),
+    ("endpointing", True, False),
+    ("endpointing + partials", True, True),
+)
 TARGET_ANSWER_P50_MS = 800.0
 TARGET_RSS_MB = 600.0
 TARGET_LISTENING_CORE_PCT = 10.0
+#: What partial transcripts may add to the final transcript's p50 latency, against the same run without them.
+TARGET_PARTIAL_DELAY_MS = 100.0
 
 Samples = npt.NDArray[np.float32]
 
@@ -172,7 +192,7 @@ class Daemon:
 
 
 @contextmanager
-def start_daemon(folder: Path, model_dir: Path, threads: int) -> Iterator[Daemon]:
+def start_daemon(folder: Path, model_dir: Path, threads: int, partial_interval_s: float | None) -> Iterator[Daemon]:
     """``edge-assistant serve`` on a fresh demo bank and a port the system picks, SERVING; SIGTERM on exit."""
     bank = folder / "bank.sqlite"
     cli = [sys.executable, "-m", "edge_runtime.cli"]
@@ -183,6 +203,8 @@ def start_daemon(folder: Path, model_dir: Path, threads: int) -> Iterator[Daemon
     env["EDGE_ASSISTANT_TODAY"] = TODAY
     log = folder / "daemon.log"
     serve = ["serve", "--port", "0", "--bank", str(bank), "--model-dir", str(model_dir), "--threads", str(threads)]
+    if partial_interval_s is not None:
+        serve += ["--partial-transcripts-interval-s", str(partial_interval_s)]
     with log.open("wb") as stderr:
         process = subprocess.Popen([*cli, *serve], stdout=subprocess.DEVNULL, stderr=stderr, env=env)
     try:
@@ -222,48 +244,111 @@ def _paced(pcm: bytes, start: float) -> Iterator[pb.ClientMessage]:
         yield pb.ClientMessage(audio=pb.AudioChunk(pcm16=pcm[offset : offset + step]))
 
 
-def _spoken_turn(pcm: bytes, marks: dict[str, float]) -> Iterator[pb.ClientMessage]:
-    yield config_message()
+def _spoken_turn(pcm: bytes, marks: dict[str, float], partials: bool) -> Iterator[pb.ClientMessage]:
+    """The client says where the question ends: its audio, then EndOfUtterance at once."""
+    yield config_message(partial_transcripts=partials)
     yield from _paced(pcm, time.perf_counter())
     marks["end_of_speech"] = time.perf_counter()
     yield pb.ClientMessage(end_of_utterance=pb.EndOfUtterance())
 
 
-def stream_spoken(client: EdgeClient, utterances: Sequence[Utterance]) -> dict[str, Any]:
-    """Each utterance over its own Converse stream, paced in real time; latencies from the end of speech."""
-    to_transcript, to_answer, right = [], [], 0
+def speech_end_s(samples: Samples) -> float:
+    """Where the speech in a clip ends: just after its last sample at or above -40 dBFS.
+
+    espeak-ng leaves about 0.35 s of silence after the last word, which the daemon must hear as a pause.
+    """
+    loud = np.flatnonzero(np.abs(samples) >= SPEECH_LEVEL)
+    return (int(loud[-1]) + 1) / SAMPLE_RATE if len(loud) else 0.0
+
+
+def _endpointed_turn(
+    utterance: Utterance, marks: dict[str, float], answered: threading.Event, partials: bool
+) -> Iterator[pb.ClientMessage]:
+    """The daemon finds where the question ends: its audio, then silence at the same pace until the answer.
+
+    The end of speech is the moment the chunk holding the last speech sample is sent.
+    """
+    yield config_message(endpointing=True, partial_transcripts=partials)
+    pcm = _pcm16(utterance.samples)
+    last_speech_chunk = int(speech_end_s(utterance.samples) * SAMPLE_RATE - 1) // int(SAMPLE_RATE * CHUNK_S)
+    trailing = bytes(int(MAX_PAUSE_S * SAMPLE_RATE) * 2)
+    for index, message in enumerate(_paced(pcm + trailing, time.perf_counter())):
+        if index > last_speech_chunk and answered.is_set():
+            return
+        if index == last_speech_chunk:
+            marks["end_of_speech"] = time.perf_counter()
+        yield message
+
+
+def stream_spoken(
+    client: EdgeClient, utterances: Sequence[Utterance], *, endpointing: bool, partials: bool
+) -> dict[str, Any]:
+    """Each utterance over its own Converse stream, paced in real time; latencies from the end of speech.
+
+    With ``endpointing`` the daemon has to hear where each question ends; a question it cuts in two (an
+    answer before the last word was sent) is counted, and left out of the latencies.
+    """
+    to_transcript, to_answer, first_partials, right, partial_count, extra_turns, cut_early = [], [], [], 0, 0, 0, 0
     for utterance in utterances:
         marks: dict[str, float] = {}
         heard: dict[str, float] = {}
         label = None
-        messages = _spoken_turn(_pcm16(utterance.samples), marks)
-        for event in client.converse(messages, timeout=utterance.duration_s + CALL_TIMEOUT_S):
+        answered = threading.Event()
+        finals = 0
+        first_partial: float | None = None
+        if endpointing:
+            messages = _endpointed_turn(utterance, marks, answered, partials)
+        else:
+            messages = _spoken_turn(_pcm16(utterance.samples), marks, partials)
+        started = time.perf_counter()
+        timeout = utterance.duration_s + MAX_PAUSE_S + CALL_TIMEOUT_S
+        for event in client.converse(messages, timeout=timeout):
             now, kind = time.perf_counter(), event.WhichOneof("event")
             if kind == "error":
                 raise RuntimeError(f"the daemon refused a spoken question: {event.error.message}")
-            if (kind == "answer" or (kind == "transcript" and event.transcript.final)) and kind not in heard:
-                heard[kind] = now
-            if kind == "route" and label is None:
+            if kind == "transcript" and not event.transcript.final:
+                partial_count += 1
+                first_partial = now - started if first_partial is None else first_partial
+            elif kind == "transcript":
+                finals += 1
+                heard.setdefault("transcript", now)
+            elif kind == "answer":
+                heard.setdefault("answer", now)
+                answered.set()
+            elif kind == "route" and label is None:
                 label = event.route.label
         if set(heard) != {"transcript", "answer"}:
             raise RuntimeError(f"a Converse stream ended with only {sorted(heard)}, not a transcript and an answer")
+        extra_turns += finals - 1
+        right += label in utterance.example.acceptable
+        if first_partial is not None:
+            first_partials.append(first_partial)
+        if heard["transcript"] < marks["end_of_speech"]:
+            cut_early += 1
+            continue
         to_transcript.append(heard["transcript"] - marks["end_of_speech"])
         to_answer.append(heard["answer"] - marks["end_of_speech"])
-        right += label in utterance.example.acceptable
     audio_s = sum(utterance.duration_s for utterance in utterances)
-    return {
+    result: dict[str, Any] = {
         "n": len(utterances),
         "audio_s": audio_s,
         "to_transcript": _percentiles(to_transcript),
         "to_answer": _percentiles(to_answer),
-        # The transcript's latency includes gRPC and turning PCM into audio, so it bounds recognition from above.
-        "rtf_client": sum(to_transcript) / audio_s,
         "route_accuracy": right / len(utterances),
+        "partials_per_question": partial_count / len(utterances),
+        "extra_turns": extra_turns,
+        "cut_early": cut_early,
     }
+    if first_partials:
+        result["first_partial"] = _percentiles(first_partials)
+    if not endpointing:
+        # The transcript's latency includes gRPC and turning PCM into audio, so it bounds recognition from above.
+        result["rtf_client"] = sum(to_transcript) / audio_s
+    return result
 
 
-def _listening_turn(pcm: bytes, pid: int, window: dict[str, float]) -> Iterator[pb.ClientMessage]:
-    yield config_message()
+def _listening_turn(pcm: bytes, pid: int, window: dict[str, float], endpointing: bool) -> Iterator[pb.ClientMessage]:
+    yield config_message(endpointing=endpointing)
     window["cpu_s"], window["wall_s"] = cpu_seconds(pid), time.perf_counter()
     yield from _paced(pcm, window["wall_s"])
     # The last chunk's 100 ms pass before the window closes, as they would at a microphone.
@@ -272,10 +357,13 @@ def _listening_turn(pcm: bytes, pid: int, window: dict[str, float]) -> Iterator[
     window["wall_s"] = time.perf_counter() - window["wall_s"]
 
 
-def listen(client: EdgeClient, pid: int, seconds: float, noise_dbfs: float | None) -> dict[str, Any]:
+def listen(
+    client: EdgeClient, pid: int, seconds: float, noise_dbfs: float | None, *, endpointing: bool = False
+) -> dict[str, Any]:
     """The daemon's CPU while a stream sends ``seconds`` of silence or noise and no EndOfUtterance.
 
-    Closing the stream then ends the utterance, so the daemon transcribes what it heard, outside the window.
+    Closing the stream then ends the utterance, so the daemon transcribes what it heard, outside the window
+    (with ``endpointing``, only what its voice detector took for speech).
     """
     samples = np.zeros(int(seconds * SAMPLE_RATE), dtype=np.float32)
     if noise_dbfs is not None:
@@ -284,7 +372,8 @@ def listen(client: EdgeClient, pid: int, seconds: float, noise_dbfs: float | Non
         )
     window: dict[str, float] = {}
     transcript = None
-    for event in client.converse(_listening_turn(_pcm16(samples), pid, window), timeout=seconds + CALL_TIMEOUT_S):
+    messages = _listening_turn(_pcm16(samples), pid, window, endpointing)
+    for event in client.converse(messages, timeout=seconds + CALL_TIMEOUT_S):
         if event.WhichOneof("event") == "transcript":
             transcript = event.transcript.text
     return {"core_pct": 100 * window["cpu_s"] / window["wall_s"], "seconds": window["wall_s"], "transcript": transcript}
@@ -354,7 +443,9 @@ def ask_typed(client: EdgeClient, utterances: Sequence[Utterance]) -> dict[str, 
     return _score(utterances, lambda index, utterance: client.ask_text(utterance.example.text, timeout=CALL_TIMEOUT_S))
 
 
-def measure(model_dir: Path, limit: int, threads: int, silence_s: float) -> dict[str, Any]:
+def measure(
+    model_dir: Path, limit: int, threads: int, silence_s: float, partial_interval_s: float | None
+) -> dict[str, Any]:
     """Every figure of the benchmark, from one daemon."""
     with tempfile.TemporaryDirectory(prefix="voice-bench-") as directory:
         folder = Path(directory)
@@ -363,7 +454,10 @@ def measure(model_dir: Path, limit: int, threads: int, silence_s: float) -> dict
         if not utterances:
             raise RuntimeError("no test question was said in 2 to 5 s")
         print(f"starting the daemon ({threads} threads) ...", file=sys.stderr, flush=True)
-        with start_daemon(folder, model_dir, threads) as daemon, daemon.client() as client:
+        with (
+            start_daemon(folder, model_dir, threads, partial_interval_s) as daemon,
+            daemon.client() as client,
+        ):
             pid = daemon.process.pid
             loaded_mib = memory_mib(pid, "VmRSS")
             # The peak after each phase too, so a peak over the target can be traced to what caused it.
@@ -371,16 +465,20 @@ def measure(model_dir: Path, limit: int, threads: int, silence_s: float) -> dict
             # First-call allocations are not a user's latency: one question each way before measuring.
             client.ask_audio(_pcm16(utterances[0].samples), sample_rate=SAMPLE_RATE, timeout=CALL_TIMEOUT_S)
             client.ask_text(utterances[0].example.text, timeout=CALL_TIMEOUT_S)
-            print(f"listening: idle, silence, noise, {silence_s:g} s each ...", file=sys.stderr, flush=True)
+            print(f"listening: idle, silence, noise, twice, {silence_s:g} s each ...", file=sys.stderr, flush=True)
             listening = {
                 "idle": idle(pid, silence_s),
                 "silence": listen(client, pid, silence_s, None),
                 "noise": listen(client, pid, silence_s, NOISE_FLOOR_DBFS),
+                "silence_endpointing": listen(client, pid, silence_s, None, endpointing=True),
+                "noise_endpointing": listen(client, pid, silence_s, NOISE_FLOOR_DBFS, endpointing=True),
             }
             peak_after["listening"] = memory_mib(pid, "VmHWM")
-            print(f"streaming {len(utterances)} spoken questions in real time ...", file=sys.stderr, flush=True)
-            streamed = stream_spoken(client, utterances)
-            peak_after["streamed"] = memory_mib(pid, "VmHWM")
+            streams: dict[str, dict[str, Any]] = {}
+            for name, endpointing, partials in STREAMINGS:
+                print(f"streaming {len(utterances)} spoken questions in real time, {name} ...", file=sys.stderr)
+                streams[name] = stream_spoken(client, utterances, endpointing=endpointing, partials=partials)
+                peak_after[name] = memory_mib(pid, "VmHWM")
             conditions: dict[str, dict[str, Any]] = {}
             for name, snr in [("clean", None), *((f"{snr} dB", float(snr)) for snr in SNRS_DB)]:
                 print(f"asking {len(utterances)} spoken questions, {name} ...", file=sys.stderr, flush=True)
@@ -400,7 +498,10 @@ def measure(model_dir: Path, limit: int, threads: int, silence_s: float) -> dict
             "max_s": max(durations),
         },
         "threads": threads,
-        "streamed": streamed,
+        "partial_interval_s": partial_interval_s,
+        # "streamed" is EndOfUtterance without partials, under the name earlier runs gave it.
+        "streamed": streams["streamed"],
+        "streamings": streams,
         "conditions": conditions,
         "listening": listening,
         "memory": memory,
@@ -409,6 +510,7 @@ def measure(model_dir: Path, limit: int, threads: int, silence_s: float) -> dict
 
 def _table(results: dict[str, Any]) -> str:
     streamed, listening, memory = results["streamed"], results["listening"], results["memory"]
+    streams = results["streamings"]
     columns = {name: {"name": name, **values} for name, values in results["conditions"].items()}
 
     def clean(text: str) -> Callable[[dict[str, Any]], str]:
@@ -428,6 +530,31 @@ def _table(results: dict[str, Any]) -> str:
         ),
         ("streamed: recognition RTF, client side", clean(f"{streamed['rtf_client']:.3f}")),
         ("streamed: route accuracy", clean(f"{streamed['route_accuracy']:.1%}")),
+        *(
+            (
+                f"{name}: {'last speech sample' if 'endpointing' in name else 'end of speech'} to {what} p50 / p95 ms",
+                clean("{p50_ms:.0f} / {p95_ms:.0f}".format(**streams[name][key])),
+            )
+            for name, _, _ in STREAMINGS[1:]
+            for key, what in (("to_transcript", "transcript"), ("to_answer", "answer"))
+        ),
+        *(
+            (
+                f"{name}: partials per question / first after speech starts p50 ms",
+                clean(
+                    f"{streams[name]['partials_per_question']:.1f} / "
+                    + (f"{streams[name]['first_partial']['p50_ms']:.0f}" if "first_partial" in streams[name] else "-")
+                ),
+            )
+            for name in ("streamed + partials", "endpointing + partials")
+        ),
+        *(
+            (
+                f"{name}: questions cut early / extra turns",
+                clean(f"{streams[name]['cut_early']} / {streams[name]['extra_turns']}"),
+            )
+            for name in ("endpointing", "endpointing + partials")
+        ),
         ("Ask: question to answer p50 / p95 ms", lambda r: f"{r['ask']['p50_ms']:.0f} / {r['ask']['p95_ms']:.0f}"),
         ("Ask: recognition RTF, daemon's timing", spoken(lambda r: f"{r['rtf_daemon']:.3f}")),
         ("Ask: route accuracy", lambda r: f"{r['route_accuracy']:.1%}"),
@@ -436,6 +563,12 @@ def _table(results: dict[str, Any]) -> str:
         ("daemon CPU % of one core, idle", clean(f"{listening['idle']['core_pct']:.1f}")),
         ("daemon CPU % of one core, streaming silence", clean(f"{listening['silence']['core_pct']:.1f}")),
         ("daemon CPU % of one core, noise at -50 dBFS", clean(f"{listening['noise']['core_pct']:.1f}")),
+        (
+            "daemon CPU % of one core, endpointing: silence / noise",
+            clean(
+                f"{listening['silence_endpointing']['core_pct']:.1f} / {listening['noise_endpointing']['core_pct']:.1f}"
+            ),
+        ),
         ("daemon RSS MiB, models loaded / peak", clean(f"{memory['loaded_mib']:.0f} / {memory['peak_mib']:.0f}")),
     ]
     return "\n".join(markdown_table(f"{results['threads']} threads", columns, rows, cell_width=11))
@@ -447,11 +580,19 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--limit", type=int, default=60, help="at most this many spoken questions (default 60)")
     parser.add_argument("--threads", type=int, default=2, help="the daemon's inference threads (default 2)")
     parser.add_argument("--silence-s", type=float, default=20.0, help="each listening window in seconds (default 20)")
+    parser.add_argument(
+        "--partial-interval-s", type=float, help="the daemon's partial_transcripts_interval_s (default: its own)"
+    )
     parser.add_argument("--out", type=Path, default=RESULTS / "voice.json")
     args = parser.parse_args(argv)
 
-    results = measure(args.model_dir, args.limit, args.threads, args.silence_s)
-    streamed, listening = results["streamed"], results["listening"]
+    results = measure(args.model_dir, args.limit, args.threads, args.silence_s, args.partial_interval_s)
+    streamed, listening, streams = results["streamed"], results["listening"], results["streamings"]
+    delays = {
+        name: streams[f"{name} + partials"]["to_transcript"]["p50_ms"] - streams[name]["to_transcript"]["p50_ms"]
+        for name in ("streamed", "endpointing")
+    }
+    results["partial_delay_ms"] = delays
     targets = {
         f"end of speech to answer p50 <= {TARGET_ANSWER_P50_MS:.0f} ms": streamed["to_answer"]["p50_ms"]
         <= TARGET_ANSWER_P50_MS,
@@ -462,6 +603,15 @@ def main(argv: list[str] | None = None) -> int:
         <= TARGET_RSS_MB * 1e6,
         f"listening to silence <= {TARGET_LISTENING_CORE_PCT:.0f}% of one core": listening["silence"]["core_pct"]
         <= TARGET_LISTENING_CORE_PCT,
+        f"listening to silence with endpointing <= {TARGET_LISTENING_CORE_PCT:.0f}% of one core": listening[
+            "silence_endpointing"
+        ]["core_pct"]
+        <= TARGET_LISTENING_CORE_PCT,
+        **{
+            f"{name}: partial transcripts add <= {TARGET_PARTIAL_DELAY_MS:.0f} ms to the final transcript's p50": delay
+            <= TARGET_PARTIAL_DELAY_MS
+            for name, delay in delays.items()
+        },
     }
     print(_table(results))
     spoken = results["utterances"]
@@ -470,8 +620,12 @@ def main(argv: list[str] | None = None) -> int:
         f"{spoken['min_s']:.1f}-{spoken['max_s']:.1f} s (mean {spoken['mean_s']:.1f} s), espeak-ng en-us 160 wpm; "
         "Ask: each clip sent whole, not paced, noise mixed in at the column's SNR"
     )
-    heard = {name: listening[name]["transcript"] for name in ("silence", "noise")}
+    heard = {name: listening[name]["transcript"] for name in listening if name != "idle"}
     print(f"transcripts once the listening streams closed: {heard}")
+    print(
+        "partial transcripts' delay of the final transcript, p50: "
+        + ", ".join(f"{n} {d:+.0f} ms" for n, d in delays.items())
+    )
     return finish(targets, results, args.out)
 
 

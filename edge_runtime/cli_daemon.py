@@ -34,6 +34,7 @@ _DAEMON_FLAGS = (
     "max_message_bytes",
     "max_concurrent_calls",
     "grace_s",
+    "partial_transcripts_interval_s",
 )
 
 
@@ -44,7 +45,9 @@ def cmd_serve(args: argparse.Namespace) -> int:
     env = daemon_settings.layered_environment(args.config)
     flags: dict[str, Any] = {name: getattr(args, name) for name in _DAEMON_FLAGS}
     options = daemon_settings.daemon_options(env, flags)
-    settings = daemon_settings.assistant_settings(env, model_dir=args.model_dir, bank=args.bank, threads=args.threads)
+    settings = daemon_settings.assistant_settings(
+        env, model_dir=args.model_dir, bank=args.bank, threads=args.threads, relay=args.relay
+    )
     if ensure_bank(settings.bank_path, settings):
         warn(
             f"no bank at {settings.bank_path}: created the demo bank there (edge-assistant bank init --force resets it)"
@@ -97,11 +100,19 @@ def cmd_client(args: argparse.Namespace) -> int:
                     raise ValueError('client ask needs a question or --audio FILE, e.g. client ask "my balance?"')
                 _print(edge.ask_text(" ".join(args.text), args.conversation, timeout=args.timeout))
             else:
-                messages = [client.config_message(args.conversation)]
+                config = client.config_message(
+                    args.conversation, endpointing=args.endpointing, partial_transcripts=args.partial_transcripts
+                )
+                messages = [config]
                 for item in args.turn:
-                    is_audio = item.lower().endswith(".wav") and Path(item).is_file()
-                    messages += client.spoken_turn(Path(item)) if is_audio else [client.text_turn(item)]
-                for event in edge.converse(messages, timeout=args.timeout):
+                    if item.lower().endswith(".wav") and Path(item).is_file():
+                        messages += client.spoken_turn(Path(item), endpointing=args.endpointing)
+                    else:
+                        messages.append(client.text_turn(item))
+                # Both follow the pace of speech, so the audio goes at that pace, as from a microphone.
+                paced = args.endpointing or args.partial_transcripts
+                stream = client.in_real_time(messages) if paced else messages
+                for event in edge.converse(stream, timeout=args.timeout):
                     _print(event)
         except grpc.RpcError as error:
             print(f"edge-assistant: error: {error.code().name}: {error.details()}", file=sys.stderr)
@@ -136,10 +147,17 @@ def add_commands(commands: argparse._SubParsersAction[argparse.ArgumentParser]) 
     serve.add_argument("--max-concurrent-calls", type=int, help="calls answered at once; more are refused (default 4)")
     serve.add_argument("--grace-s", type=float, help="seconds calls in flight get to finish on shutdown (default 10)")
     serve.add_argument(
+        "--partial-transcripts-interval-s",
+        type=float,
+        metavar="S",
+        help="seconds of speech between two partial transcripts, for streams that ask; 0: none (default 1)",
+    )
+    serve.add_argument(
         "--model-dir", type=Path, help="model directory (default: $EDGE_ASSISTANT_MODEL_DIR or models/v1)"
     )
     serve.add_argument("--bank", type=Path, help="bank database (default: $EDGE_ASSISTANT_BANK or the demo bank)")
     serve.add_argument("--threads", type=int, help="inference threads of each model (default 1)")
+    serve.add_argument("--relay", metavar="HOST:PORT", help="the cloud relay for escalated questions (default: none)")
     serve.set_defaults(handler=cmd_serve)
 
     client = commands.add_parser("client", help="talk to a running daemon; JSON out")
@@ -158,5 +176,16 @@ def add_commands(commands: argparse._SubParsersAction[argparse.ArgumentParser]) 
     )
     converse.add_argument(
         "turn", nargs="+", help="utterances in order: a .wav file is streamed in 100 ms PCM chunks, anything else typed"
+    )
+    converse.add_argument(
+        "--endpointing",
+        action="store_true",
+        help="the daemon finds where each utterance ends: a .wav is followed by 1 s of silence, not "
+        "EndOfUtterance, and streamed in real time",
+    )
+    converse.add_argument(
+        "--partial-transcripts",
+        action="store_true",
+        help='ask for partial transcripts (no "final" field) while each .wav is heard; streams it in real time',
     )
     client.set_defaults(handler=cmd_client)

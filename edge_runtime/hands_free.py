@@ -6,7 +6,9 @@ apart, so ``listen --input`` tests the same path a user talks to. Each utterance
 "yes", and anything else cancels it.
 
 An utterance in which Whisper finds no words (a cough, a door, the radio) is skipped without an answer:
-a typed empty line is a user's mistake worth answering, a noise is not.
+a typed empty line is a user's mistake worth answering, a noise is not. The daemon's Converse streams
+with endpointing (``Config.endpointing``) cut their audio with the same endpointer and follow the same
+rule, :func:`has_words`.
 """
 
 from __future__ import annotations
@@ -40,6 +42,14 @@ class AudioSource(Protocol):
         ...
 
 
+def has_words(transcript: Transcript, sound_s: float) -> bool:
+    """Whether an utterance the endpointer cut is worth an answer: not when Whisper heard no words in it."""
+    if transcript.text:
+        return True
+    logger.info("no answer to %.1f s of sound with no words in it", sound_s)
+    return False
+
+
 @dataclass(frozen=True)
 class SpokenTurn:
     """One thing the user said and the assistant's turn in reply.
@@ -69,8 +79,7 @@ class HandsFree:
         """Listen until the source ends (a replay) or forever (a microphone), answering each utterance."""
         for utterance in self._utterances():
             transcript = self.transcriber.transcribe(utterance.audio())
-            if not transcript.text:
-                logger.info("skipped %.1f s of sound with no words in it", utterance.duration_s)
+            if not has_words(transcript, utterance.duration_s):
                 continue
             yield SpokenTurn(utterance, transcript, self.assistant.ask(transcript.text, self.conversation))
 

@@ -2,7 +2,7 @@
 
 It adds three things to the generated stub: the token on every call, waiting for the daemon's health
 check to say SERVING, and turning a WAV file into the 100 ms chunks of 16-bit PCM that a phone's
-microphone would stream over ``Converse``.
+microphone would stream over ``Converse``, at the pace it would (:func:`in_real_time`).
 """
 
 from __future__ import annotations
@@ -24,6 +24,9 @@ from edge_runtime.speech.audio import DEFAULT_MAX_SECONDS
 
 DEFAULT_TARGET: Final[str] = "127.0.0.1:50051"
 SERVING: Final[int] = health_pb2.HealthCheckResponse.SERVING
+#: The silence after each utterance when the daemon finds the ends (``Config.endpointing``): it answers
+#: after a pause of about 0.6 s, and a microphone would go on recording the room.
+PAUSE_S: Final[float] = 1.0
 
 
 class EventStream(Protocol):
@@ -160,16 +163,54 @@ def pcm16_chunks(wav: Path | bytes, chunk_ms: int = 100, max_seconds: float = DE
         yield pcm[start : start + step]
 
 
-def spoken_turn(wav: Path | bytes, chunk_ms: int = 100) -> Iterator[pb.ClientMessage]:
-    """One spoken utterance for Converse: the WAV's audio in chunks, then EndOfUtterance."""
+def spoken_turn(wav: Path | bytes, chunk_ms: int = 100, *, endpointing: bool = False) -> Iterator[pb.ClientMessage]:
+    """One spoken utterance for Converse: the WAV's audio in chunks, then EndOfUtterance.
+
+    With ``endpointing`` (the stream's Config asks the daemon to find where utterances end) the audio is
+    followed by :data:`PAUSE_S` of silence instead, as a microphone would go on recording.
+    """
     for chunk in pcm16_chunks(wav, chunk_ms):
         yield pb.ClientMessage(audio=pb.AudioChunk(pcm16=chunk))
-    yield pb.ClientMessage(end_of_utterance=pb.EndOfUtterance())
+    if not endpointing:
+        yield pb.ClientMessage(end_of_utterance=pb.EndOfUtterance())
+        return
+    step = SAMPLE_RATE * chunk_ms // 1000 * 2
+    for _ in range(round(PAUSE_S * 1000 / chunk_ms)):
+        yield pb.ClientMessage(audio=pb.AudioChunk(pcm16=bytes(step)))
 
 
-def config_message(conversation_id: str = "", sample_rate: int = SAMPLE_RATE) -> pb.ClientMessage:
-    """The stream's first message: which conversation, and the rate of the audio to come."""
-    return pb.ClientMessage(config=pb.Config(conversation_id=conversation_id, sample_rate=sample_rate, language="en"))
+def in_real_time(messages: Iterable[pb.ClientMessage], sample_rate: int = SAMPLE_RATE) -> Iterator[pb.ClientMessage]:
+    """``messages`` sent no faster than a microphone records: each AudioChunk once the audio before it has played.
+
+    A daemon's partial transcripts and its end-of-utterance detection follow the pace of speech; sent
+    all at once, a recording is over before the first partial could be made.
+    """
+    started = time.monotonic()
+    sent_s = 0.0
+    for message in messages:
+        if message.WhichOneof("message") == "audio":
+            time.sleep(max(0.0, started + sent_s - time.monotonic()))
+            sent_s += len(message.audio.pcm16) / 2 / sample_rate
+        yield message
+
+
+def config_message(
+    conversation_id: str = "",
+    sample_rate: int = SAMPLE_RATE,
+    *,
+    endpointing: bool = False,
+    partial_transcripts: bool = False,
+) -> pb.ClientMessage:
+    """The stream's first message: which conversation, the rate of the audio to come, and whether the daemon
+    finds where utterances end (``endpointing``) and sends partial transcripts while they are spoken."""
+    config = pb.Config(
+        conversation_id=conversation_id,
+        sample_rate=sample_rate,
+        language="en",
+        endpointing=endpointing,
+        partial_transcripts=partial_transcripts,
+    )
+    return pb.ClientMessage(config=config)
 
 
 def text_turn(text: str) -> pb.ClientMessage:

@@ -105,6 +105,7 @@ class RunningServer:
         self.health.enter_graceful_shutdown()
         self.health.end_watches()
         self.server.stop(self.grace_s).wait()
+        self.service.close()
 
 
 def _credentials(options: DaemonOptions) -> grpc.ServerCredentials | None:
@@ -146,7 +147,7 @@ def run_server(options: DaemonOptions) -> Iterator[RunningServer]:
     status = _Health()
     for name in ("", SERVICE_NAME):
         status.set(name, health_pb2.HealthCheckResponse.NOT_SERVING)
-    service = EdgeAssistantService(options.max_concurrent_calls)
+    service = EdgeAssistantService(options.max_concurrent_calls, options.partial_transcripts_interval_s)
     server = grpc.server(
         ThreadPoolExecutor(max_workers=options.max_concurrent_calls + _SPARE_THREADS, thread_name_prefix="edge-rpc"),
         interceptors=[TokenInterceptor(options.token)] if options.token is not None else [],

@@ -9,6 +9,11 @@ pending action. A global lock would be simpler, and would queue every caller's t
 everyone else's answers for nothing.
 
 Errors become status codes in one place, :func:`_status`; the rest of the module raises typed errors.
+
+A Converse stream's audio is cut into utterances by ``utterances`` (at the client's EndOfUtterance, or
+where the daemon hears a pause), and its partial transcripts come from ``partials``, on an executor of
+the service's with a thread per call slot: each stream has at most one partial in flight, so no stream
+ever waits for a thread.
 """
 
 from __future__ import annotations
@@ -19,6 +24,7 @@ import threading
 import time
 import uuid
 from collections.abc import Iterator
+from concurrent.futures import Executor, ThreadPoolExecutor
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from typing import Any, ClassVar, Final, NoReturn, Protocol
@@ -27,11 +33,14 @@ import grpc
 
 from edge_runtime.bank.store import BankError
 from edge_runtime.conversation import ConversationStore
+from edge_runtime.hands_free import has_words
 from edge_runtime.pipeline import Assistant, Turn
 from edge_runtime.rpc.generated.edge_assistant.v1 import assistant_pb2 as pb
 from edge_runtime.rpc.generated.edge_assistant.v1 import assistant_pb2_grpc as pb_grpc
 from edge_runtime.rpc.messages import RequestError, ask_reply, clip_audio, question_text, turn_events
-from edge_runtime.speech import SAMPLE_RATE, Audio, AudioError, Transcript, pcm16_audio
+from edge_runtime.rpc.partials import PartialTranscripts
+from edge_runtime.rpc.utterances import ClientEndpointing, Heard, ServerEndpointing, Utterances
+from edge_runtime.speech import SAMPLE_RATE, Audio, AudioError, Transcript
 from edge_runtime.speech.audio import MAX_SOURCE_RATE, MIN_SOURCE_RATE
 from edge_runtime.tools.calls import PendingAction
 
@@ -180,12 +189,23 @@ def conversation_id(requested: str) -> str:
 
 
 class EdgeAssistantService(pb_grpc.EdgeAssistantServicer):
-    """Ask and Converse over a :class:`Backend`, refusing calls beyond ``max_concurrent_calls`` at once."""
+    """Ask and Converse over a :class:`Backend`, refusing calls beyond ``max_concurrent_calls`` at once.
 
-    def __init__(self, max_concurrent_calls: int) -> None:
+    ``partial_transcripts_interval_s`` is how much of an utterance's audio comes between two partial
+    transcripts, for the streams that ask for them; 0 sends none.
+    """
+
+    def __init__(self, max_concurrent_calls: int, partial_transcripts_interval_s: float = 0.0) -> None:
         self._limit = max_concurrent_calls
         self._slots = threading.BoundedSemaphore(max_concurrent_calls)
         self._backend: Backend | None = None
+        self._partial_interval_s = partial_transcripts_interval_s
+        # A thread per call slot: a stream has at most one partial in flight, so none waits for a thread.
+        self._partial_executor = ThreadPoolExecutor(max_concurrent_calls, thread_name_prefix="edge-partial")
+
+    def close(self) -> None:
+        """Wait for partial transcripts still running (one per stream at most); after the server has stopped."""
+        self._partial_executor.shutdown(wait=True, cancel_futures=True)
 
     def attach(self, backend: Backend) -> None:
         """Start answering with ``backend``; until then every call gets UNAVAILABLE."""
@@ -207,10 +227,13 @@ class EdgeAssistantService(pb_grpc.EdgeAssistantServicer):
         started = time.perf_counter()
         try:
             with self._slot():
-                session = _Session(self._ready(), Deadline(context))
-                for message in request_iterator:
-                    yield from session.receive(message)
-                yield from session.finish()
+                session = _Session(self._ready(), Deadline(context), self._partial_executor, self._partial_interval_s)
+                try:
+                    for message in request_iterator:
+                        yield from session.receive(message)
+                    yield from session.finish()
+                finally:
+                    session.close()
         except Exception as error:
             _abort(context, "Converse", error, started)
         logger.info("Converse OK after %d turns in %.0f ms", session.turn, (time.perf_counter() - started) * 1000)
@@ -258,20 +281,18 @@ def _abort(context: grpc.ServicerContext, method: str, error: Exception, started
 class _Session:
     """One Converse stream: its settings, the utterance being heard, and the turn count."""
 
-    def __init__(self, backend: Backend, deadline: Deadline) -> None:
+    def __init__(self, backend: Backend, deadline: Deadline, executor: Executor, partial_interval_s: float) -> None:
         self.backend = backend
         self.deadline = deadline
         self.conversation_id = uuid.uuid4().hex
-        self.sample_rate = SAMPLE_RATE
         self.turn = 0
         self._started = False
-        self._audio = bytearray()
-        self._open = False  # an utterance's audio has begun and not ended
-        self._too_long = False
-
-    @property
-    def _limit_bytes(self) -> int:
-        return int(self.backend.max_utterance_s * self.sample_rate) * 2
+        self._endpointing = False
+        self._utterances: Utterances = ClientEndpointing(SAMPLE_RATE, backend.max_utterance_s)
+        self._executor = executor
+        self._partial_interval_s = partial_interval_s
+        self._partials: PartialTranscripts | None = None
+        self._numbered = False  # the utterance being heard has had an event, so it has its turn number
 
     def receive(self, message: pb.ClientMessage) -> Iterator[pb.ServerEvent]:
         kind = message.WhichOneof("message")
@@ -281,12 +302,19 @@ class _Session:
                 raise RequestError("Config must be the stream's first message, and come once")
             self._configure(message.config)
         elif kind == "audio":
-            yield from self._hear(message.audio.pcm16)
+            for heard in self._utterances.feed(message.audio.pcm16):
+                yield from self._utterance(heard)
+            yield from self._partial()
         elif kind == "end_of_utterance":
             yield from self._end_utterance()
         elif kind == "text":
-            if self._open:
-                raise RequestError("a TextInput came while an utterance's audio was open; send EndOfUtterance first")
+            if self._utterances.open:
+                if not self._endpointing:
+                    raise RequestError(
+                        "a TextInput came while an utterance's audio was open; send EndOfUtterance first"
+                    )
+                # The client can't know that the daemon is in the middle of an utterance: end it, then answer both.
+                yield from self._end_utterance()
             self.turn += 1
             yield from self._answer(question_text(message.text.text))
         else:
@@ -294,8 +322,13 @@ class _Session:
 
     def finish(self) -> Iterator[pb.ServerEvent]:
         """The client closed its side: audio it left open is an utterance too."""
-        if self._open:
+        if self._utterances.open:
             yield from self._end_utterance()
+
+    def close(self) -> None:
+        """The stream is over, answered or not: a partial still running is not waited for."""
+        if self._partials is not None:
+            self._partials.reset()
 
     def _configure(self, config: pb.Config) -> None:
         self.conversation_id = conversation_id(config.conversation_id)
@@ -304,41 +337,54 @@ class _Session:
             raise RequestError(
                 f"the sample rate is {rate} Hz; it must be between {MIN_SOURCE_RATE} and {MAX_SOURCE_RATE}"
             )
-        self.sample_rate = rate
         language = config.language.strip().lower()
         if language and language != "en" and not language.startswith("en-"):
             raise RequestError(f"only English ('en') is understood, not {config.language!r}")
-
-    def _hear(self, chunk: bytes) -> Iterator[pb.ServerEvent]:
-        if not self._open:
-            self._open = True
-            self.turn += 1
-        if self._too_long:
-            return
-        self._audio += chunk
-        if len(self._audio) > self._limit_bytes:
-            # Said at once and the rest dropped: holding more than the limit would only cost memory.
-            self._too_long = True
-            self._audio = bytearray()
-            message = f"the audio is longer than the limit of {self.backend.max_utterance_s:g} s"
-            yield self._event(error=pb.Error(code=pb.Error.CODE_INVALID_AUDIO, message=message))
+        self._endpointing = config.endpointing
+        if config.partial_transcripts and self._partial_interval_s > 0:
+            self._partials = PartialTranscripts(self.backend.transcriber, self._executor, self._partial_interval_s)
+        max_s = self.backend.max_utterance_s
+        if config.endpointing:
+            self._utterances = ServerEndpointing(rate, max_s)
+        else:
+            self._utterances = ClientEndpointing(rate, max_s, hear_pauses=self._partials is not None)
 
     def _end_utterance(self) -> Iterator[pb.ServerEvent]:
-        if not self._open:
-            self.turn += 1  # an EndOfUtterance alone is an utterance without audio
-        data, too_long = bytes(self._audio), self._too_long
-        self._audio, self._open, self._too_long = bytearray(), False, False
-        if too_long:
-            return
-        try:
-            audio = pcm16_audio(data, self.sample_rate, self.backend.max_utterance_s)
-        except AudioError as error:
-            yield self._event(error=pb.Error(code=pb.Error.CODE_INVALID_AUDIO, message=str(error)))
+        for heard in self._utterances.end():
+            yield from self._utterance(heard)
+
+    def _utterance(self, heard: Heard) -> Iterator[pb.ServerEvent]:
+        """A complete utterance: its final transcript and its answer, or why its audio can't be used."""
+        self._number()  # unless a partial transcript already did
+        self._numbered = False  # whatever comes next belongs to the next utterance
+        if self._partials is not None:
+            self._partials.reset()
+        if isinstance(heard, AudioError):
+            yield self._event(error=pb.Error(code=pb.Error.CODE_INVALID_AUDIO, message=str(heard)))
             return
         self.deadline.check("transcription")
-        transcript = self.backend.transcriber.transcribe(audio)
+        transcript = self.backend.transcriber.transcribe(heard)
         yield self._event(transcript=pb.Transcript(text=transcript.text, final=True))
-        yield from self._answer(transcript.text)
+        # A cough the voice detector took for speech is no question, as in hands-free listening; without
+        # endpointing the client said the audio was one, and it gets an answer.
+        if not self._endpointing or has_words(transcript, heard.duration_s):
+            yield from self._answer(transcript.text)
+
+    def _partial(self) -> Iterator[pb.ServerEvent]:
+        if self._partials is None:
+            return
+        text = self._partials.take()
+        if text is not None:
+            self._number()
+            yield self._event(transcript=pb.Transcript(text=text, final=False))
+        if self.deadline.alive():
+            self._partials.offer(self._utterances)
+
+    def _number(self) -> None:
+        """Give the utterance being heard the next turn number, at its first event."""
+        if not self._numbered:
+            self.turn += 1
+            self._numbered = True
 
     def _answer(self, text: str) -> Iterator[pb.ServerEvent]:
         turn, pending = self.backend.answer(text, self.conversation_id, self.deadline)

@@ -36,6 +36,14 @@ DEFAULT_MAX_MESSAGE_BYTES: Final[int] = 6 * 1024 * 1024
 #: Below this a WAV of a short question doesn't fit; a limit this low is a typo.
 MIN_MESSAGE_BYTES: Final[int] = 64 * 1024
 DEFAULT_PORT: Final[int] = 50051
+#: Audio between two partial transcripts of an utterance. Each is a Whisper run on the whole utterance so
+#: far, about 0.3 s for 3 s of audio with Whisper tiny.en on 2 threads of a quiet 2-core x86-64 VM (twice
+#: that on a busy one), so one a second takes a third to two thirds of the machine while the user speaks,
+#: and a partial that would start during a pause is not started, so the final transcript does not wait
+#: for one. benchmarks/voice_bench.py measures what partials add to the final transcript's latency.
+DEFAULT_PARTIAL_TRANSCRIPTS_INTERVAL_S: Final[float] = 1.0
+#: Closer than this, partials would queue behind each other on Whisper (each is skipped while the last runs).
+MIN_PARTIAL_TRANSCRIPTS_INTERVAL_S: Final[float] = 0.1
 
 
 @dataclass(frozen=True)
@@ -62,6 +70,11 @@ KEYS: Final[tuple[Key, ...]] = (
     Key("max_message_bytes", int, f"largest message either way (default {DEFAULT_MAX_MESSAGE_BYTES}, 6 MiB)"),
     Key("max_concurrent_calls", int, "calls answered at once; more get RESOURCE_EXHAUSTED at once (default 4)"),
     Key("grace_s", float, "on SIGTERM or SIGINT, seconds that calls in flight get to finish (default 10)"),
+    Key(
+        "partial_transcripts_interval_s",
+        float,
+        "seconds of speech between two partial transcripts for the streams that ask for them; 0: none (default 1)",
+    ),
     Key("model_dir", str, "model directory (default models/v1)"),
     Key("bank", str, "bank database (default $XDG_DATA_HOME/edge-assistant/bank.sqlite, created on first use)"),
     Key("threads", int, "inference threads of each model (default 1)"),
@@ -69,6 +82,12 @@ KEYS: Final[tuple[Key, ...]] = (
     Key("today", str, "a fixed date for 'today', YYYY-MM-DD (demos, tests)"),
     Key("whisper_model", str, "a CTranslate2 Whisper model directory (default: the bundled tiny.en)"),
     Key("max_utterance_s", float, "longest spoken question accepted, in seconds (default 30)"),
+    Key("relay", str, "the cloud relay's HOST:PORT for escalated questions (default: none, answered locally)"),
+    Key("relay_token", str, "this device's relay token (cloud-relay token create DEVICE prints one)"),
+    Key("relay_ca", str, "PEM certificate(s) to trust for the relay's TLS (TLS is used off loopback)"),
+    Key("relay_cert", str, "this device's PEM client certificate, for a relay that requires mutual TLS"),
+    Key("relay_key", str, "PEM private key of relay_cert"),
+    Key("relay_timeout_s", float, "longest an escalated question may take before the offline answer (default 15)"),
 )
 _BY_NAME: Final[dict[str, Key]] = {key.name: key for key in KEYS}
 
@@ -90,6 +109,9 @@ class DaemonOptions:
             once rather than a queue, so a phone can tell a busy daemon from a slow one. Health checks
             are not counted.
         grace_s: seconds that calls in flight get to finish on shutdown before they are cancelled.
+        partial_transcripts_interval_s: seconds of an utterance's audio between two partial transcripts,
+            for the Converse streams that ask for them (``Config.partial_transcripts``); 0 sends none.
+            Each partial is a recognition of the whole utterance so far, so this sets their CPU cost.
     """
 
     host: str = "127.0.0.1"
@@ -101,6 +123,7 @@ class DaemonOptions:
     max_message_bytes: int = DEFAULT_MAX_MESSAGE_BYTES
     max_concurrent_calls: int = 4
     grace_s: float = 10.0
+    partial_transcripts_interval_s: float = DEFAULT_PARTIAL_TRANSCRIPTS_INTERVAL_S
 
     def __post_init__(self) -> None:
         if not self.host:
@@ -117,6 +140,12 @@ class DaemonOptions:
             raise ValueError(f"max_concurrent_calls must be at least 1, not {self.max_concurrent_calls}")
         if not (math.isfinite(self.grace_s) and self.grace_s >= 0):
             raise ValueError(f"grace_s must be a number of seconds, 0 or more, not {self.grace_s!r}")
+        interval = self.partial_transcripts_interval_s
+        if not (math.isfinite(interval) and (interval == 0 or interval >= MIN_PARTIAL_TRANSCRIPTS_INTERVAL_S)):
+            raise ValueError(
+                f"partial_transcripts_interval_s must be 0 (no partial transcripts) or a number of seconds of at "
+                f"least {MIN_PARTIAL_TRANSCRIPTS_INTERVAL_S:g}, not {interval!r}"
+            )
         if not self.loopback and not self.insecure_allow_remote and (self.tls_cert is None or self.token is None):
             raise ValueError(
                 f"listening on {self.host} would put the assistant on the network; give --tls-cert and --tls-key "
@@ -248,9 +277,10 @@ def daemon_options(env: Mapping[str, str], flags: Mapping[str, Any] | None = Non
         number = _env_int(env, key[name])
         if number is not None:
             given[name] = number
-    grace = _env_float(env, key["grace_s"])
-    if grace is not None:
-        given["grace_s"] = grace
+    for name in ("grace_s", "partial_transcripts_interval_s"):
+        seconds = _env_float(env, key[name])
+        if seconds is not None:
+            given[name] = seconds
     allow = _env_bool(env, key["insecure_allow_remote"])
     if allow is not None:
         given["insecure_allow_remote"] = allow
@@ -259,7 +289,12 @@ def daemon_options(env: Mapping[str, str], flags: Mapping[str, Any] | None = Non
 
 
 def assistant_settings(
-    env: Mapping[str, str], *, model_dir: Path | None = None, bank: Path | None = None, threads: int | None = None
+    env: Mapping[str, str],
+    *,
+    model_dir: Path | None = None,
+    bank: Path | None = None,
+    threads: int | None = None,
+    relay: str | None = None,
 ) -> Settings:
     """The assistant's settings from a layered environment, with the flags that override them."""
     settings = Settings.from_env(dict(env))
@@ -269,4 +304,6 @@ def assistant_settings(
         settings = replace(settings, bank_path=bank.expanduser())
     if threads is not None:
         settings = replace(settings, router=replace(settings.router, threads=threads))
+    if relay:
+        settings = replace(settings, relay=replace(settings.relay, address=relay))
     return settings

@@ -59,6 +59,8 @@ _OTHER_FORMATS: Final[tuple[tuple[bytes, str], ...]] = (
 _MAX_FMT_BYTES: Final[int] = 1024
 #: Raw bytes decoded at a time: bounds the float64 working copy at 8 times this.
 _BLOCK_BYTES: Final[int] = 1 << 20
+#: The most weights :class:`StreamResampler` keeps in a table (4 MiB of float32).
+_MAX_TABLE: Final[int] = 1 << 20
 
 
 class AudioError(ValueError):
@@ -117,6 +119,18 @@ def pcm16_audio(data: bytes, sample_rate: int = SAMPLE_RATE, max_seconds: float 
     form = _Format(code=_PCM, channels=1, rate=sample_rate, bits=16)
     _check_format(form)
     return _decode(io.BytesIO(data), form, len(data), max_seconds)
+
+
+def mono_audio(samples: npt.NDArray[np.float32]) -> Audio:
+    """Samples already at 16 kHz mono (a stream cut by the endpointer) as an :class:`Audio`."""
+    clipped = int(np.count_nonzero(np.abs(samples) >= 1.0))
+    return Audio(
+        samples=samples,
+        source_rate=SAMPLE_RATE,
+        source_channels=1,
+        duration_s=len(samples) / SAMPLE_RATE,
+        clipped_fraction=clipped / max(1, len(samples)),
+    )
 
 
 def _check_limit(max_seconds: float) -> None:
@@ -317,3 +331,66 @@ def _fast_multiple(minimum: int, factor: int) -> int:
                 base *= 2
             best = min(best, base)
     return best * factor
+
+
+class StreamResampler:
+    """Resampling of audio that arrives in chunks (a microphone's stream), chunk by chunk.
+
+    :func:`resample` needs the whole recording; a stream has to be resampled as it comes, without a seam
+    at every chunk's edge. Each output sample here is a windowed-sinc interpolation of the input around
+    it (``zero_crossings`` on either side, a Blackman window, the cut-off at the lower Nyquist
+    frequency), and the input the next chunk's first outputs need is carried over, so the output is the
+    same whatever size the chunks come in. It lags the input by ``zero_crossings`` periods of the lower
+    rate (1 ms at 16 kHz); :meth:`flush` returns that tail at the end of the stream.
+    """
+
+    def __init__(self, source_rate: int, target_rate: int = SAMPLE_RATE, zero_crossings: int = 16) -> None:
+        for rate in (source_rate, target_rate):
+            if not MIN_SOURCE_RATE <= rate <= MAX_SOURCE_RATE:
+                raise ValueError(f"a rate must be between {MIN_SOURCE_RATE} and {MAX_SOURCE_RATE} Hz, not {rate}")
+        step = math.gcd(source_rate, target_rate)
+        # Output n sits at input position n * down / up, kept in integers so the position never drifts.
+        self._up, self._down = target_rate // step, source_rate // step
+        self._cutoff = min(1.0, target_rate / source_rate)
+        self._half = math.ceil(zero_crossings / self._cutoff)  # input samples on either side of an output
+        self._taps = np.arange(1 - self._half, self._half + 1)
+        # One row of weights per phase (output position modulo one input sample): every common rate pair
+        # has few phases (320 from 22.05 kHz), and looking weights up is several times cheaper than
+        # computing them. An odd rate (a prime number of Hz) has thousands; those are computed as needed.
+        self._table = self._weights(np.arange(self._up)) if self._up * len(self._taps) <= _MAX_TABLE else None
+        self._history = np.zeros(self._half, dtype=np.float32)  # silence before the stream starts
+        self._start = -self._half  # the input index of _history[0]
+        self._next = 0  # the index of the next output sample
+        self._received = 0
+
+    def __call__(self, chunk: npt.NDArray[np.float32]) -> npt.NDArray[np.float32]:
+        """The output samples that ``chunk`` (the input after the previous chunk) completes."""
+        self._received += len(chunk)
+        return self._emit(np.concatenate([self._history, np.asarray(chunk, dtype=np.float32)]), self._received)
+
+    def flush(self) -> npt.NDArray[np.float32]:
+        """The end of the stream: the output samples still held back, as if silence followed."""
+        missing = -(-self._received * self._up // self._down) - self._next  # what the input's length calls for
+        tail = np.zeros(self._half, dtype=np.float32)
+        return self._emit(np.concatenate([self._history, tail]), self._received + self._half)[:missing]
+
+    def _weights(self, phases: npt.NDArray[np.int64]) -> npt.NDArray[np.float32]:
+        offsets = (phases / self._up)[:, None] - self._taps[None, :]  # each tap's distance from the output
+        x = offsets / self._half
+        window = 0.42 + 0.5 * np.cos(np.pi * x) + 0.08 * np.cos(2 * np.pi * x)
+        weights: npt.NDArray[np.float32] = (self._cutoff * np.sinc(self._cutoff * offsets) * window).astype(np.float32)
+        return weights
+
+    def _emit(self, samples: npt.NDArray[np.float32], end: int) -> npt.NDArray[np.float32]:
+        # Output n needs the input up to floor(n * down / up) + half, which must come before ``end``.
+        last = ((end - self._half) * self._up - 1) // self._down
+        positions = np.arange(self._next, last + 1, dtype=np.int64) * self._down
+        base, phases = positions // self._up, positions % self._up
+        weights = self._weights(phases) if self._table is None else self._table[phases]
+        taps = samples[base[:, None] + (self._taps - self._start)[None, :]]
+        out: npt.NDArray[np.float32] = np.einsum("ij,ij->i", taps, weights)
+        self._next = max(self._next, last + 1)
+        keep = self._next * self._down // self._up + 1 - self._half  # the first input the next output needs
+        self._history = samples[keep - self._start :].copy()
+        self._start = keep
+        return out

@@ -27,7 +27,7 @@ import numpy as np
 import numpy.typing as npt
 
 from edge_runtime.manifest import ModelError
-from edge_runtime.speech.audio import SAMPLE_RATE, Audio
+from edge_runtime.speech.audio import SAMPLE_RATE, Audio, mono_audio
 
 if TYPE_CHECKING:
     from collections.abc import Sequence
@@ -71,14 +71,7 @@ class Utterance:
 
     def audio(self) -> Audio:
         """The utterance as an :class:`Audio`, ready for the transcriber."""
-        clipped = int(np.count_nonzero(np.abs(self.samples) >= 1.0))
-        return Audio(
-            samples=self.samples,
-            source_rate=SAMPLE_RATE,
-            source_channels=1,
-            duration_s=self.duration_s,
-            clipped_fraction=clipped / max(1, len(self.samples)),
-        )
+        return mono_audio(self.samples)
 
 
 def _vad_session() -> Any:
@@ -193,6 +186,23 @@ class Endpointer:
         self._voice_start = 0  # stream position where the model first heard speech
         self._voice_end = 0  # stream position just after the last speech window
 
+    @property
+    def in_progress_s(self) -> float:
+        """Seconds of the utterance in progress, once it holds enough speech to come out; 0 otherwise."""
+        return self._length / SAMPLE_RATE if self._kept() else 0.0
+
+    @property
+    def speaking(self) -> bool:
+        """True while an utterance is in progress and its latest window was speech: no pause has begun."""
+        return self._speech is not None and self._voice_end == self._position
+
+    def in_progress(self) -> npt.NDArray[np.float32] | None:
+        """The samples of the utterance in progress so far (a copy), once it is sure to come out; else ``None``.
+
+        What a partial transcript is made of while the speaker goes on.
+        """
+        return np.concatenate(self._speech) if self._speech is not None and self._kept() else None
+
     def feed(self, chunk: npt.ArrayLike) -> list[Utterance]:
         """Take the next samples (1-D, 16 kHz, float in [-1, 1]); return the utterances they completed."""
         samples = np.asarray(chunk, dtype=np.float32)
@@ -217,13 +227,17 @@ class Endpointer:
     def flush(self) -> Utterance | None:
         """End of the audio: the utterance in progress, if it holds enough speech, and a fresh start."""
         utterance = None
-        if self._speech is not None and self._voice_end - self._voice_start >= self._min_speech:
+        if self._speech is not None and self._kept():
             # The audio stops here: keep everything heard, the samples short of a window included.
             self._speech.append(self._partial)
             length = min(self._length + len(self._partial), self._max_samples)
             utterance = self._utterance(self._speech, "end_of_input", length)
         self.reset()
         return utterance
+
+    def _kept(self) -> bool:
+        # Enough speech that the utterance comes out however it ends: the pause, the limit, or flush().
+        return self._speech is not None and self._voice_end - self._voice_start >= self._min_speech
 
     def _step(self, window: npt.NDArray[np.float32], probability: float) -> Utterance | None:
         start = self._position

@@ -1,12 +1,14 @@
 """``edge-assistant serve`` as a phone meets it: a real daemon process, the real models, gRPC on loopback.
 
-Model loading costs seconds, so two daemons serve most of the module: one on the defaults, and one that
-wants a token and answers one call at a time. The lifecycle test starts its own, since it stops it.
+Model loading costs seconds, so two daemons serve most of the module: one on the defaults (but for partial
+transcripts every 0.5 s, to see several in a short question), and one that wants a token and answers one
+call at a time. The lifecycle test starts its own, since it stops it.
 """
 
 from __future__ import annotations
 
 import io
+import json
 import os
 import queue
 import shutil
@@ -16,9 +18,10 @@ import sqlite3
 import struct
 import subprocess
 import sys
+import threading
 import time
 import wave
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
@@ -28,7 +31,7 @@ import numpy as np
 import pytest
 
 from edge_runtime.pipeline import NOTHING_PENDING_ANSWER
-from edge_runtime.rpc.client import EdgeClient, EventStream, config_message, text_turn
+from edge_runtime.rpc.client import EdgeClient, EventStream, config_message, in_real_time, text_turn
 from edge_runtime.rpc.generated.edge_assistant.v1 import assistant_pb2 as pb
 from tests.conftest import run_cli
 from tests.speech_helpers import espeak_wav
@@ -109,7 +112,8 @@ def start_daemon(folder: Path, bank_template: Path, *flags: str) -> Iterator[Dae
 
 @pytest.fixture(scope="module")
 def daemon(tmp_path_factory: pytest.TempPathFactory, bank_template: Path) -> Iterator[Daemon]:
-    with start_daemon(tmp_path_factory.mktemp("daemon"), bank_template) as started:
+    folder = tmp_path_factory.mktemp("daemon")
+    with start_daemon(folder, bank_template, "--partial-transcripts-interval-s", "0.5") as started:
         started.wait_until_serving()
         yield started
 
@@ -129,14 +133,53 @@ def spoken(tmp_path_factory: pytest.TempPathFactory) -> Path:
     return espeak_wav(GROCERIES, tmp_path_factory.mktemp("speech") / "groceries.wav")
 
 
-def _until_answer(stream: EventStream) -> list[pb.ServerEvent]:
-    """One turn's events, up to and with its Answer."""
+@pytest.fixture(scope="module")
+def spoken_balance(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    return espeak_wav(BALANCE, tmp_path_factory.mktemp("speech") / "balance.wav")
+
+
+def _until_answer(stream: EventStream, answers: int = 1) -> list[pb.ServerEvent]:
+    """The events of ``answers`` turns, up to and with the last one's Answer."""
     events = []
     for event in stream:
         events.append(event)
         if event.WhichOneof("event") in ("answer", "error"):
-            return events
+            answers -= 1
+            if answers == 0:
+                return events
     raise AssertionError(f"the stream ended without an answer after {events}")
+
+
+def _recording(path: Path) -> tuple[int, bytes]:
+    """A 16-bit mono WAV's rate and PCM, as a phone's microphone would give them."""
+    with wave.open(str(path), "rb") as recording:
+        return recording.getframerate(), recording.readframes(recording.getnframes())
+
+
+def _audio(pcm: bytes, rate: int) -> list[pb.ClientMessage]:
+    step = rate // 10 * 2  # 100 ms
+    return [pb.ClientMessage(audio=pb.AudioChunk(pcm16=pcm[i : i + step])) for i in range(0, len(pcm), step)]
+
+
+def _quiet(seconds: float, rate: int) -> bytes:
+    return bytes(round(seconds * rate) * 2)
+
+
+@contextmanager
+def _held_open(client: EdgeClient, messages: Iterable[pb.ClientMessage]) -> Iterator[EventStream]:
+    """A Converse stream that sends ``messages`` and then keeps its side open, as a microphone would, until
+    the block ends: whatever the daemon answers before then, it answered without being told the audio ended."""
+    done = threading.Event()
+
+    def requests() -> Iterator[pb.ClientMessage]:
+        yield from messages
+        done.wait(120)
+
+    stream = client.converse(requests(), timeout=120)
+    try:
+        yield stream
+    finally:
+        done.set()
 
 
 def _pcm_wav(seconds: float, rate: int = 16000) -> bytes:
@@ -391,3 +434,116 @@ def test_when_a_client_hangs_up_mid_stream_then_its_slot_goes_to_the_next_call(g
                     raise
                 time.sleep(0.05)
     assert reply.answer.startswith("Your checking balance is $")
+
+
+def _transcripts(events: list[pb.ServerEvent]) -> list[tuple[str, bool]]:
+    return [(event.transcript.text, event.transcript.final) for event in events if event.HasField("transcript")]
+
+
+def test_when_endpointing_is_on_then_a_question_and_a_pause_are_answered_without_end_of_utterance(
+    daemon: Daemon, spoken: Path
+) -> None:
+    # The recording's own rate (22,050 Hz), as a phone would send it: the daemon resamples as it listens.
+    rate, pcm = _recording(spoken)
+    messages = [
+        config_message("hands-free", sample_rate=rate, endpointing=True),
+        *_audio(pcm + _quiet(1.5, rate), rate),
+    ]
+    with daemon.client() as client:
+        with _held_open(client, messages) as stream:
+            events = _until_answer(stream)
+        after = list(stream)
+    assert [event.WhichOneof("event") for event in events] == ["transcript", "route", "tool_call", "answer"]
+    assert {(event.conversation_id, event.turn) for event in events} == {("hands-free", 1)}
+    transcript, route, tool_call, answer = events
+    assert "groceries" in transcript.transcript.text.lower() and transcript.transcript.final
+    assert route.route.label == "card_spending"
+    assert tool_call.tool_call.call.name == "spending_summary"
+    assert answer.answer.text.startswith("You spent $")
+    assert after == []  # closing the stream left nothing over to answer
+
+
+def test_when_two_questions_come_in_one_stream_with_a_pause_between_then_each_is_its_own_turn(
+    daemon: Daemon, spoken: Path, spoken_balance: Path
+) -> None:
+    (rate, groceries), (_, balance) = _recording(spoken), _recording(spoken_balance)
+    audio = _quiet(0.5, rate) + groceries + _quiet(1.5, rate) + balance + _quiet(1.5, rate)
+    messages = [config_message(sample_rate=rate, endpointing=True), *_audio(audio, rate)]
+    with daemon.client() as client, _held_open(client, messages) as stream:
+        events = _until_answer(stream, answers=2)
+    turns = [event.turn for event in events]
+    assert turns == sorted(turns) and set(turns) == {1, 2}
+    first = [event for event in events if event.turn == 1]
+    second = [event for event in events if event.turn == 2]
+    # Whisper tiny.en hears espeak's "groceries" as "low-series" now and then: the words around it are the test.
+    assert "how much did i spend" in first[0].transcript.text.lower() and first[0].transcript.final
+    assert first[-1].answer.text.startswith("You spent $")
+    assert "balance" in second[0].transcript.text.lower()
+    assert second[-1].answer.text.startswith("Your checking balance is $")
+
+
+def test_when_endpointing_hears_only_silence_then_no_turn_is_made_even_at_end_of_utterance(daemon: Daemon) -> None:
+    # The typed question after it is the stream's first turn: the silence made none.
+    messages = [
+        config_message(endpointing=True),
+        *_audio(_quiet(3.0, 16000), 16000),
+        pb.ClientMessage(end_of_utterance=pb.EndOfUtterance()),
+        text_turn(BALANCE),
+    ]
+    with daemon.client() as client:
+        events = list(client.converse(messages, timeout=60))
+    assert [(event.turn, event.WhichOneof("event")) for event in events] == [
+        (1, "route"),
+        (1, "tool_call"),
+        (1, "answer"),
+    ]
+
+
+def test_when_a_typed_question_comes_while_speech_is_in_progress_then_the_speech_is_answered_first(
+    daemon: Daemon, spoken: Path
+) -> None:
+    rate, pcm = _recording(spoken)
+    messages = [config_message(sample_rate=rate, endpointing=True), *_audio(pcm, rate), text_turn(BALANCE)]
+    with daemon.client() as client:
+        events = list(client.converse(messages, timeout=60))
+    assert "groceries" in events[0].transcript.text.lower() and events[0].turn == 1
+    answers = [(event.turn, event.answer.text) for event in events if event.HasField("answer")]
+    assert [turn for turn, _ in answers] == [1, 2]
+    assert answers[0][1].startswith("You spent $") and answers[1][1].startswith("Your checking balance is $")
+
+
+@pytest.mark.parametrize("endpointing", [True, False], ids=["endpointing", "end-of-utterance"])
+def test_when_partial_transcripts_are_asked_then_they_come_while_the_question_is_spoken_before_the_final_one(
+    daemon: Daemon, spoken: Path, endpointing: bool
+) -> None:
+    rate, pcm = _recording(spoken)
+    assert len(pcm) / 2 / rate > 2.5  # a question of about 3 s: partials every 0.5 s of it
+    end = _audio(_quiet(1.5, rate), rate) if endpointing else [pb.ClientMessage(end_of_utterance=pb.EndOfUtterance())]
+    config = config_message(sample_rate=rate, endpointing=endpointing, partial_transcripts=True)
+    messages = in_real_time([config, *_audio(pcm, rate), *end], sample_rate=rate)
+    with daemon.client() as client, _held_open(client, messages) as stream:
+        events = _until_answer(stream)
+    transcripts = _transcripts(events)
+    partials = [text for text, final in transcripts if not final]
+    assert partials, f"no partial transcript came: {transcripts}"
+    assert all(text for text in partials) and len(set(partials)) == len(partials)
+    assert [final for _, final in transcripts] == [False] * len(partials) + [True]
+    assert "groceries" in transcripts[-1][0].lower()
+    assert {event.turn for event in events} == {1}
+    assert events[-1].answer.text.startswith("You spent $")
+
+
+def test_when_the_cli_converses_with_endpointing_then_it_prints_partial_transcripts_then_the_turn(
+    daemon: Daemon, spoken: Path
+) -> None:
+    target = f"127.0.0.1:{daemon.port}"
+    command = ["client", "--target", target, "converse", "--endpointing", "--partial-transcripts", str(spoken), "yes"]
+    result = run_cli(command)
+    assert result.returncode == 0, result.stderr.decode()
+    events = [json.loads(line) for line in result.stdout.decode().splitlines()]
+    kinds = [next(key for key in event if key not in ("conversation_id", "turn")) for event in events]
+    partials = [event for event in events if "transcript" in event and not event["transcript"].get("final")]
+    assert partials and kinds[: len(partials)] == ["transcript"] * len(partials)
+    assert kinds[len(partials) :] == ["transcript", "route", "tool_call", "answer", "answer"]
+    assert events[len(partials)]["transcript"]["final"] and events[-2]["answer"]["text"].startswith("You spent $")
+    assert [event["turn"] for event in events[-2:]] == [1, 2]  # the typed "yes" after the pause is turn 2

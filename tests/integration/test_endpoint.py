@@ -126,6 +126,28 @@ def test_when_the_audio_stops_mid_sentence_then_flush_returns_what_was_said(tran
     assert endpointer.flush() is None
 
 
+def test_when_an_utterance_is_in_progress_then_what_is_heard_so_far_begins_the_utterance_that_comes_out() -> None:
+    endpointer = Endpointer()
+    audio = np.concatenate([silence(0.5), say(GROCERIES), silence(1.0)])
+    step = SAMPLE_RATE // 10
+    snapshots: list[tuple[npt.NDArray[np.float32] | None, float, bool]] = []
+    done: list[Utterance] = []
+    for start in range(0, len(audio), step):
+        done += endpointer.feed(audio[start : start + step])
+        if not done:
+            snapshots.append((endpointer.in_progress(), endpointer.in_progress_s, endpointer.speaking))
+    [utterance] = done
+    assert snapshots[0] == (None, 0.0, False)  # the silence before the question
+    heard = [(samples, seconds) for samples, seconds, speaking in snapshots if samples is not None and speaking]
+    assert len(heard) > 10
+    for samples, seconds in heard:
+        assert len(samples) / SAMPLE_RATE == pytest.approx(seconds)
+        assert np.array_equal(samples, utterance.samples[: len(samples)])
+    # The pause that ends the utterance: heard before the cut, so no partial transcript starts in it.
+    assert snapshots[-1][2] is False and snapshots[-1][0] is not None
+    assert (endpointer.in_progress(), endpointer.in_progress_s, endpointer.speaking) == (None, 0.0, False)
+
+
 def test_when_reset_mid_utterance_then_the_partial_speech_is_forgotten() -> None:
     endpointer = Endpointer()
     endpointer.feed(np.concatenate([silence(0.5), say(GROCERIES)]))

@@ -11,7 +11,7 @@ import numpy as np
 import numpy.typing as npt
 import pytest
 
-from edge_runtime.speech.audio import SAMPLE_RATE, AudioError, pcm16_audio, read_wav
+from edge_runtime.speech.audio import SAMPLE_RATE, AudioError, StreamResampler, pcm16_audio, read_wav, resample
 
 ENCODINGS = ("int8", "int16", "int24", "int32", "float32", "float64")
 #: The standard WAVE_FORMAT_EXTENSIBLE sub-format GUID, after its two-byte format code.
@@ -269,3 +269,32 @@ def test_when_raw_pcm16_is_unusable_then_the_error_says_why(
 ) -> None:
     with pytest.raises(AudioError, match=re.escape(message)):
         pcm16_audio(data, sample_rate=rate, max_seconds=seconds)
+
+
+def _stream(samples: npt.NDArray[np.float32], rate: int, chunk: int) -> npt.NDArray[np.float32]:
+    resampler = StreamResampler(rate)
+    pieces = [resampler(samples[start : start + chunk]) for start in range(0, len(samples), chunk)]
+    return np.concatenate([*pieces, resampler.flush()])
+
+
+@pytest.mark.parametrize("rate", [4001, 8000, 11025, 22050, 44100, 48000])
+def test_when_a_stream_is_resampled_chunk_by_chunk_then_the_chunk_size_leaves_no_trace(rate: int) -> None:
+    t = np.arange(rate) / rate
+    tones = (0.5 * np.sin(2 * np.pi * 440.0 * t) + 0.2 * np.sin(2 * np.pi * 1000.0 * t)).astype(np.float32)
+    by_chunk = {chunk: _stream(tones, rate, chunk) for chunk in (7, 441, rate // 10, rate)}
+    first = by_chunk[7]
+    assert all(np.array_equal(first, other) for other in by_chunk.values())
+    assert len(first) == SAMPLE_RATE
+    # The same as resampling the whole recording at once, away from its two edges (50 ms each).
+    assert np.max(np.abs(first - resample(tones, rate, SAMPLE_RATE))[800:-800]) < 1e-3
+
+
+def test_when_a_stream_carries_sound_above_8_khz_then_resampling_filters_it_out_rather_than_aliasing_it() -> None:
+    rate = 44100
+    high = (0.5 * np.sin(2 * np.pi * 10_000.0 * np.arange(rate) / rate)).astype(np.float32)
+    assert np.max(np.abs(_stream(high, rate, rate // 10)[200:-200])) < 0.005
+
+
+def test_when_a_stream_resampler_is_asked_for_an_impossible_rate_then_it_says_the_range() -> None:
+    with pytest.raises(ValueError, match="a rate must be between 4000 and 384000 Hz, not 1000"):
+        StreamResampler(1000)

@@ -9,6 +9,7 @@ import pytest
 
 from edge_runtime.rpc.settings import (
     DEFAULT_MAX_MESSAGE_BYTES,
+    DEFAULT_PARTIAL_TRANSCRIPTS_INTERVAL_S,
     DaemonOptions,
     assistant_settings,
     daemon_options,
@@ -29,6 +30,7 @@ def test_when_nothing_is_set_then_the_daemon_listens_on_loopback_port_50051_with
     assert options.max_concurrent_calls == 4
     # 30 s at 48 kHz, 2 channels, 16 bits, plus the WAV header.
     assert options.max_message_bytes == DEFAULT_MAX_MESSAGE_BYTES > 30 * 48000 * 2 * 2 + 44
+    assert options.partial_transcripts_interval_s == DEFAULT_PARTIAL_TRANSCRIPTS_INTERVAL_S == 1.0
 
 
 def test_when_file_environment_and_flags_all_set_a_key_then_the_flag_wins_then_the_environment(
@@ -92,6 +94,10 @@ def test_when_the_config_file_is_missing_then_the_error_says_so(tmp_path: Path) 
         ({"max_concurrent_calls": 0}, "max_concurrent_calls must be at least 1"),
         ({"max_message_bytes": 1000}, "max_message_bytes must be at least 65536"),
         ({"grace_s": -1.0}, "grace_s must be a number of seconds, 0 or more"),
+        ({"partial_transcripts_interval_s": -1.0}, "partial_transcripts_interval_s must be 0 (no partial transcripts)"),
+        ({"partial_transcripts_interval_s": 0.05}, "or a number of seconds of at least 0.1, not 0.05"),
+        ({"partial_transcripts_interval_s": float("inf")}, "or a number of seconds of at least 0.1, not inf"),
+        ({"partial_transcripts_interval_s": float("nan")}, "or a number of seconds of at least 0.1, not nan"),
     ],
 )
 def test_when_options_are_unsafe_or_impossible_then_they_are_refused_with_the_fix(
@@ -124,6 +130,40 @@ def test_when_the_environment_allows_remote_then_its_words_are_read_as_booleans(
     assert on.insecure_allow_remote
     with pytest.raises(ValueError, match="INSECURE_ALLOW_REMOTE must be 1 or 0"):
         daemon_options({"EDGE_ASSISTANT_INSECURE_ALLOW_REMOTE": "maybe"})
+
+
+@pytest.mark.parametrize(
+    ("file", "env", "flags", "expected"),
+    [
+        ("partial_transcripts_interval_s = 0.5\n", {}, {}, 0.5),
+        ("partial_transcripts_interval_s = 2\n", {"EDGE_ASSISTANT_PARTIAL_TRANSCRIPTS_INTERVAL_S": "0"}, {}, 0.0),
+        ("", {"EDGE_ASSISTANT_PARTIAL_TRANSCRIPTS_INTERVAL_S": "0.25"}, {"partial_transcripts_interval_s": 3.0}, 3.0),
+        ("", {}, {"partial_transcripts_interval_s": 0.1}, 0.1),
+    ],
+    ids=["file", "environment-turns-them-off", "flag-wins", "the-least"],
+)
+def test_when_the_partial_transcripts_interval_is_set_then_the_layers_apply_and_0_turns_them_off(
+    tmp_path: Path, file: str, env: dict[str, str], flags: dict[str, float], expected: float
+) -> None:
+    layered = layered_environment(_config(tmp_path, file), env)
+    assert daemon_options(layered, flags).partial_transcripts_interval_s == expected
+
+
+@pytest.mark.parametrize(
+    ("file", "env", "message"),
+    [
+        ("partial_transcripts_interval_s = '1'\n", {}, "partial_transcripts_interval_s must be a number, not '1'"),
+        ("", {"EDGE_ASSISTANT_PARTIAL_TRANSCRIPTS_INTERVAL_S": "soon"}, "INTERVAL_S must be a number, not 'soon'"),
+        ("partial_transcripts_interval_s = 0.01\n", {}, "at least 0.1, not 0.01"),
+    ],
+    ids=["file-string", "environment-word", "too-often"],
+)
+def test_when_the_partial_transcripts_interval_is_not_a_usable_number_then_the_error_says_what_is_wanted(
+    tmp_path: Path, file: str, env: dict[str, str], message: str
+) -> None:
+    with pytest.raises(ValueError) as error:
+        daemon_options(layered_environment(_config(tmp_path, file), env))
+    assert message in str(error.value)
 
 
 def test_when_an_ipv6_address_is_given_then_it_is_bracketed_for_grpc() -> None:

@@ -26,7 +26,7 @@ import pytest
 from edge_runtime.bank import FixedClock, SqliteBank
 from edge_runtime.pipeline import NOTHING_PENDING_ANSWER, Assistant
 from edge_runtime.router import Route
-from edge_runtime.rpc.client import EdgeClient, config_message, text_turn
+from edge_runtime.rpc.client import EdgeClient, config_message, in_real_time, text_turn
 from edge_runtime.rpc.generated.edge_assistant.v1 import assistant_pb2 as pb
 from edge_runtime.rpc.server import RunningServer, run_server
 from edge_runtime.rpc.service import Backend, Deadline, DeadlineError
@@ -47,6 +47,7 @@ CALLS: dict[str, dict[str, Any]] = {
     "anything outside": {"name": "out_of_scope"},
 }
 MAX_UTTERANCE_S = 2.0
+PARTIAL_INTERVAL_S = 0.5
 
 
 @dataclass
@@ -105,7 +106,10 @@ def harness(bank: SqliteBank, clock: FixedClock) -> Iterator[Harness]:
     specialists = HookedSpecialists(dict(CALLS))
     transcriber = ScriptedTranscriber()
     backend = Backend(Assistant(router, specialists, Toolbox(bank, clock), clock), transcriber, MAX_UTTERANCE_S)
-    with run_server(DaemonOptions(port=0, max_concurrent_calls=1, grace_s=1.0)) as running:
+    options = DaemonOptions(
+        port=0, max_concurrent_calls=1, grace_s=1.0, partial_transcripts_interval_s=PARTIAL_INTERVAL_S
+    )
+    with run_server(options) as running:
         running.service.attach(backend)
         running.set_serving()
         with EdgeClient(f"127.0.0.1:{running.port}") as client:
@@ -228,6 +232,14 @@ def test_when_audio_streams_in_chunks_then_the_transcript_comes_first_and_the_ra
     assert _kinds(events) == [(1, "transcript"), (1, "route"), (1, "tool_call"), (1, "answer")]
     assert events[0].transcript.text == "what's my checking balance" and events[0].transcript.final
     assert harness.transcriber.durations == [pytest.approx(0.5)]
+
+
+def test_when_partial_transcripts_are_not_asked_then_only_the_final_transcript_is_made(harness: Harness) -> None:
+    # The daemon would make them every 0.5 s for a stream that asked; the audio comes at the pace of speech.
+    messages = in_real_time([config_message(), *_chunks(_silence(1.5, 16000), 16000), END])
+    events = list(harness.client.converse(messages, timeout=20))
+    assert [kind for _, kind in _kinds(events)] == ["transcript", "route", "tool_call", "answer"]
+    assert events[0].transcript.final and harness.transcriber.durations == [pytest.approx(1.5)]
 
 
 def test_when_the_client_closes_with_audio_open_then_the_audio_is_still_answered(harness: Harness) -> None:

@@ -69,14 +69,18 @@ class AskReply(_message.Message):
     def __init__(self, text: _Optional[str] = ..., transcript: _Optional[str] = ..., label: _Optional[str] = ..., confidence: _Optional[float] = ..., tool_calls: _Optional[_Iterable[_Union[ToolCall, _Mapping]]] = ..., answer: _Optional[str] = ..., escalated: _Optional[bool] = ..., needs_confirmation: _Optional[bool] = ..., timings_ms: _Optional[_Mapping[str, float]] = ..., conversation_id: _Optional[str] = ...) -> None: ...
 
 class Config(_message.Message):
-    __slots__ = ("conversation_id", "sample_rate", "language")
+    __slots__ = ("conversation_id", "sample_rate", "language", "endpointing", "partial_transcripts")
     CONVERSATION_ID_FIELD_NUMBER: _ClassVar[int]
     SAMPLE_RATE_FIELD_NUMBER: _ClassVar[int]
     LANGUAGE_FIELD_NUMBER: _ClassVar[int]
+    ENDPOINTING_FIELD_NUMBER: _ClassVar[int]
+    PARTIAL_TRANSCRIPTS_FIELD_NUMBER: _ClassVar[int]
     conversation_id: str
     sample_rate: int
     language: str
-    def __init__(self, conversation_id: _Optional[str] = ..., sample_rate: _Optional[int] = ..., language: _Optional[str] = ...) -> None: ...
+    endpointing: bool
+    partial_transcripts: bool
+    def __init__(self, conversation_id: _Optional[str] = ..., sample_rate: _Optional[int] = ..., language: _Optional[str] = ..., endpointing: _Optional[bool] = ..., partial_transcripts: _Optional[bool] = ...) -> None: ...
 
 class AudioChunk(_message.Message):
     __slots__ = ("pcm16",)

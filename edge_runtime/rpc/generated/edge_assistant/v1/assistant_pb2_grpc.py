@@ -66,9 +66,10 @@ class EdgeAssistantServicer:
     def Converse(self, request_iterator, context):
         """A conversation as a stream: the client sends a Config first (optional), then utterances, each
         either audio chunks closed by EndOfUtterance, or one TextInput; the server answers each utterance
-        with events that carry the utterance's turn number. Many turns per stream. Audio that can't be used
-        gets an Error event and the stream goes on; a message out of protocol ends the stream with
-        INVALID_ARGUMENT.
+        with events that carry the utterance's turn number. With Config.endpointing the client just keeps
+        streaming audio, and the server finds where each utterance ends by itself. Many turns per stream.
+        Audio that can't be used gets an Error event and the stream goes on; a message out of protocol ends
+        the stream with INVALID_ARGUMENT.
         """
         context.set_code(grpc.StatusCode.UNIMPLEMENTED)
         context.set_details('Method not implemented!')
