@@ -48,6 +48,10 @@ logger = logging.getLogger(__name__)
 SERVICE_NAME: Final[str] = pb.DESCRIPTOR.services_by_name["Relay"].full_name
 
 
+#: Runs a retry may start again after the earlier runs it joined failed.
+_MAX_REJOINS: Final[int] = 2
+
+
 def _status(error: Exception) -> tuple[grpc.StatusCode, str]:
     """The status code and details a failed call ends with: the relay's one table of them."""
     if isinstance(error, RequestError):
@@ -121,13 +125,31 @@ class RelayService(pb_grpc.RelayServicer):
                 question = parse(request, self._settings.max_answer_tokens)
                 deadline = self._deadline(context)
                 run, replayed = self._claim(device, question, deadline, call, backend)
-                for item in run.follow(deadline, context.is_active):
-                    if isinstance(item, Finished):
-                        note = f"{item.backend} {item.prompt_tokens}+{item.completion_tokens} tokens"
-                        status = "OK"
-                        yield _done(item, replayed)
-                    else:
-                        yield pb.EscalateEvent(delta=pb.AnswerDelta(text=item))
+                sent, rejoins = False, 0
+                while True:
+                    try:
+                        for item in run.follow(deadline, context.is_active):
+                            if isinstance(item, Finished):
+                                note = f"{item.backend} {item.prompt_tokens}+{item.completion_tokens} tokens"
+                                status = "OK"
+                                yield _done(item, replayed)
+                            else:
+                                sent = True
+                                yield pb.EscalateEvent(delta=pb.AnswerDelta(text=item))
+                        break
+                    except RelayError:
+                        # A retry that joined an earlier run which then failed (often because that run was
+                        # bound by its first caller's deadline, which has passed) gets a run of its own (up to twice)
+                        # while it has time left and has been sent nothing yet.
+                        if not replayed or sent or deadline.expired() or rejoins == _MAX_REJOINS:
+                            raise
+                        rejoins += 1
+                        failed = run
+                        while (run := self._claim(device, question, deadline, call, backend)[0]) is failed:
+                            if deadline.expired():
+                                break
+                            time.sleep(0.01)  # the failed run is being forgotten (settled) right now
+                        replayed = run.call != call
         except Exception as error:
             code, details = _status(error)
             status = code.name

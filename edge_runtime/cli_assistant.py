@@ -149,7 +149,7 @@ class _Streamed:
     def __init__(self) -> None:
         self.pieces: list[str] = []
 
-    def show(self, piece: str) -> None:
+    def show(self, turn: Turn, piece: str) -> None:
         print(("" if self.pieces else "assistant> ") + piece, end="", flush=True)
         self.pieces.append(piece)
 

@@ -106,7 +106,7 @@ class Assistant:
         confirmations: bool = True,
         before_stage: Callable[[str], None] | None = None,
         time_left: Callable[[], float | None] | None = None,
-        on_answer_delta: Callable[[str], None] | None = None,
+        on_answer_delta: Callable[[Turn, str], None] | None = None,
     ) -> Turn:
         """Answer one utterance. With ``confirmations=False`` write tools only report that they need one.
 
@@ -114,8 +114,9 @@ class Assistant:
         exception it raises ends the turn there and reaches the caller (the daemon stops a call whose
         deadline has passed before it starts the specialist, the slowest stage). ``time_left`` gives the
         seconds left before the caller's deadline (``None``: no deadline); an escalated question's answer is
-        bounded by it. ``on_answer_delta`` gets an escalated answer's text piece by piece as the relay streams
-        it; the turn's ``answer`` is the whole of it.
+        bounded by it. ``on_answer_delta`` gets the turn so far (its route set) and an escalated answer's text
+        piece by piece as the relay streams it; the turn's ``answer`` is the whole of it. ``before_stage`` is
+        also called with ``"relay"`` before an escalated question goes out.
         """
         conversation = conversation if conversation is not None else Conversation()
         conversation.turns += 1
@@ -131,7 +132,10 @@ class Assistant:
                 confirmations,
                 before_stage=before_stage or _no_check,
                 escalate=lambda question, retry=None: self.escalator.escalate(
-                    question, retry=retry, time_left=time_left, on_delta=on_answer_delta
+                    question,
+                    retry=retry,
+                    time_left=time_left,
+                    on_delta=None if on_answer_delta is None else lambda piece: on_answer_delta(turn, piece),
                 ),
             )
         except (SpecialistError, ToolArgumentError) as error:
@@ -183,6 +187,7 @@ class Assistant:
                 return
             turn.label = ESCALATE
             resent = retry
+            before_stage("relay")
             self._escalated(turn, conversation, clock.time("relay", lambda: escalate(resent.text, resent)), prefix)
             return
 
@@ -198,6 +203,7 @@ class Assistant:
                 previous = conversation.last_call
         turn.label, turn.confidence = label, route.confidence
         if label is None or label == ESCALATE:
+            before_stage("relay")
             self._escalated(turn, conversation, clock.time("relay", lambda: escalate(text)), prefix)
             return
 
@@ -207,6 +213,7 @@ class Assistant:
         generation = clock.time("specialist", lambda: self.specialists.generate(label, text, today, previous, prior))
         turn.timings_ms["specialist_tokens"] = float(generation.generated_tokens)
         if generation.call.get("name") == OUT_OF_SCOPE:
+            before_stage("relay")
             self._escalated(turn, conversation, clock.time("relay", lambda: escalate(text)), prefix)
             return
         call = ToolCall.from_dict(generation.call)

@@ -74,24 +74,50 @@ def ask_reply(
         reply.label = data["label"]
     if data["confidence"] is not None:
         reply.confidence = data["confidence"]
+    if turn.escalated:
+        reply.escalation.CopyFrom(escalation(turn))
     return reply
 
 
-def turn_events(turn: Turn, pending: PendingAction | None) -> list[pb.ServerEvent]:
+def escalation(turn: Turn) -> pb.Escalation:
+    """Which stage escalated the turn's question and how the relay answered it."""
+    source = pb.Escalation.SOURCE_ROUTER if turn.label in (None, ESCALATE) else pb.Escalation.SOURCE_SPECIALIST
+    relay = turn.relay
+    if relay is None:
+        return pb.Escalation(source=source)
+    return pb.Escalation(
+        source=source,
+        relayed=relay.relayed,
+        model=relay.model or "",
+        local_stand_in=relay.local_stand_in,
+        cloud_tokens=relay.cloud_tokens,
+        retry_offered=relay.retry is not None,
+    )
+
+
+def route_event(turn: Turn) -> pb.ServerEvent | None:
+    """The turn's RouteDecision, or ``None`` for a turn that was not routed (a "yes" to a confirmation)."""
+    if turn.label is None or turn.confidence is None:
+        return None
+    return pb.ServerEvent(route=pb.RouteDecision(label=turn.label, confidence=round(turn.confidence, 4)))
+
+
+def turn_events(turn: Turn, pending: PendingAction | None, *, routed: bool = False) -> list[pb.ServerEvent]:
     """A turn's events after its transcript, in the contract's order, without conversation id or turn number.
 
     A confirmation reply ("yes") was not routed, so it has no RouteDecision; an escalation says which
-    stage sent the question to the cloud; the Answer always comes last.
+    stage sent the question to the cloud and how the relay answered; the Answer always comes last.
+    ``routed``: the RouteDecision went out already, before the relay's first AnswerDelta.
     """
     events: list[pb.ServerEvent] = []
-    if turn.label is not None and turn.confidence is not None:
-        events.append(pb.ServerEvent(route=pb.RouteDecision(label=turn.label, confidence=round(turn.confidence, 4))))
+    route = None if routed else route_event(turn)
+    if route is not None:
+        events.append(route)
     events.extend(pb.ServerEvent(tool_call=pb.ToolCallEvent(call=call)) for call in tool_calls(turn))
     if pending is not None:
         request = pb.ConfirmationRequest(question=pending.prompt, tool_name=pending.call.name)
         events.append(pb.ServerEvent(confirmation_request=request))
     if turn.escalated:
-        source = pb.Escalation.SOURCE_ROUTER if turn.label in (None, ESCALATE) else pb.Escalation.SOURCE_SPECIALIST
-        events.append(pb.ServerEvent(escalation=pb.Escalation(source=source, relayed=False)))
+        events.append(pb.ServerEvent(escalation=escalation(turn)))
     events.append(pb.ServerEvent(answer=pb.Answer(text=turn.answer, escalated=turn.escalated)))
     return events

@@ -19,11 +19,12 @@ ever waits for a thread.
 from __future__ import annotations
 
 import logging
+import queue
 import re
 import threading
 import time
 import uuid
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from concurrent.futures import Executor, ThreadPoolExecutor
 from contextlib import contextmanager
 from dataclasses import dataclass, field
@@ -37,7 +38,14 @@ from edge_runtime.hands_free import has_words
 from edge_runtime.pipeline import Assistant, Turn
 from edge_runtime.rpc.generated.edge_assistant.v1 import assistant_pb2 as pb
 from edge_runtime.rpc.generated.edge_assistant.v1 import assistant_pb2_grpc as pb_grpc
-from edge_runtime.rpc.messages import RequestError, ask_reply, clip_audio, question_text, turn_events
+from edge_runtime.rpc.messages import (
+    RequestError,
+    ask_reply,
+    clip_audio,
+    question_text,
+    route_event,
+    turn_events,
+)
 from edge_runtime.rpc.partials import PartialTranscripts
 from edge_runtime.rpc.utterances import ClientEndpointing, Heard, ServerEndpointing, Utterances
 from edge_runtime.speech import SAMPLE_RATE, Audio, AudioError, Transcript
@@ -165,12 +173,27 @@ class Backend:
     conversations: ConversationStore = field(default_factory=ConversationStore)
     locks: ConversationLocks = field(default_factory=ConversationLocks)
 
-    def answer(self, text: str, conversation_id: str, deadline: Deadline) -> tuple[Turn, PendingAction | None]:
-        """One turn of the conversation, and the write action it leaves waiting for a yes, if any."""
+    def answer(
+        self,
+        text: str,
+        conversation_id: str,
+        deadline: Deadline,
+        on_answer_delta: Callable[[Turn, str], None] | None = None,
+    ) -> tuple[Turn, PendingAction | None]:
+        """One turn of the conversation, and the write action it leaves waiting for a yes, if any.
+
+        ``on_answer_delta`` gets an escalated answer piece by piece as the relay streams it.
+        """
         with self.locks.hold(conversation_id, deadline):
             deadline.check("answer")
             conversation = self.conversations.get(conversation_id)
-            turn = self.assistant.ask(text, conversation, before_stage=deadline.check)
+            turn = self.assistant.ask(
+                text,
+                conversation,
+                before_stage=deadline.check,
+                time_left=deadline.remaining,
+                on_answer_delta=on_answer_delta,
+            )
             if conversation.pending is not None and not deadline.alive():
                 # Nobody heard "Pay $84.20 to City Power?": a later "yes", meant for something else,
                 # must not run it.
@@ -387,8 +410,39 @@ class _Session:
             self._numbered = True
 
     def _answer(self, text: str) -> Iterator[pb.ServerEvent]:
-        turn, pending = self.backend.answer(text, self.conversation_id, self.deadline)
-        for event in turn_events(turn, pending):
+        """The turn's events; an escalated answer's pieces are sent as the relay streams them in."""
+        pieces: queue.SimpleQueue[tuple[Turn, str] | None] = queue.SimpleQueue()
+        outcome: list[tuple[Turn, PendingAction | None]] = []
+        failure: list[BaseException] = []
+
+        def work() -> None:
+            try:
+                outcome.append(
+                    self.backend.answer(
+                        text, self.conversation_id, self.deadline, lambda turn, piece: pieces.put((turn, piece))
+                    )
+                )
+            except BaseException as error:  # re-raised on the stream's thread, where gRPC turns it into a status
+                failure.append(error)
+            finally:
+                pieces.put(None)
+
+        worker = threading.Thread(target=work, name="converse-answer", daemon=True)
+        worker.start()
+        routed = False
+        while (item := pieces.get()) is not None:
+            turn, piece = item
+            if not routed:
+                routed = True
+                route = route_event(turn)
+                if route is not None:
+                    yield self._event(route=route.route)
+            yield self._event(answer_delta=pb.AnswerDelta(text=piece))
+        worker.join()
+        if failure:
+            raise failure[0]
+        turn, pending = outcome[0]
+        for event in turn_events(turn, pending, routed=routed):
             event.conversation_id = self.conversation_id
             event.turn = self.turn
             yield event

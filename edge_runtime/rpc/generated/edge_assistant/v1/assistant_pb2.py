@@ -24,7 +24,7 @@ _sym_db = _symbol_database.Default()
 
 
 
-DESCRIPTOR = _descriptor_pool.Default().AddSerializedFile(b'\n!edge_assistant/v1/assistant.proto\x12\x11\x65\x64ge_assistant.v1\"H\n\tAudioClip\x12\r\n\x03wav\x18\x01 \x01(\x0cH\x00\x12\x0f\n\x05pcm16\x18\x02 \x01(\x0cH\x00\x12\x13\n\x0bsample_rate\x18\x03 \x01(\rB\x06\n\x04\x64\x61ta\"p\n\nAskRequest\x12\x17\n\x0f\x63onversation_id\x18\x01 \x01(\t\x12\x0e\n\x04text\x18\x02 \x01(\tH\x00\x12-\n\x05\x61udio\x18\x03 \x01(\x0b\x32\x1c.edge_assistant.v1.AudioClipH\x00\x42\n\n\x08question\"@\n\x08ToolCall\x12\x0c\n\x04name\x18\x01 \x01(\t\x12\x16\n\x0e\x61rguments_json\x18\x02 \x01(\t\x12\x0e\n\x06status\x18\x03 \x01(\t\"\x81\x03\n\x08\x41skReply\x12\x0c\n\x04text\x18\x01 \x01(\t\x12\x17\n\ntranscript\x18\x02 \x01(\tH\x00\x88\x01\x01\x12\x12\n\x05label\x18\x03 \x01(\tH\x01\x88\x01\x01\x12\x17\n\nconfidence\x18\x04 \x01(\x01H\x02\x88\x01\x01\x12/\n\ntool_calls\x18\x05 \x03(\x0b\x32\x1b.edge_assistant.v1.ToolCall\x12\x0e\n\x06\x61nswer\x18\x06 \x01(\t\x12\x11\n\tescalated\x18\x07 \x01(\x08\x12\x1a\n\x12needs_confirmation\x18\x08 \x01(\x08\x12>\n\ntimings_ms\x18\t \x03(\x0b\x32*.edge_assistant.v1.AskReply.TimingsMsEntry\x12\x17\n\x0f\x63onversation_id\x18\n \x01(\t\x1a\x30\n\x0eTimingsMsEntry\x12\x0b\n\x03key\x18\x01 \x01(\t\x12\r\n\x05value\x18\x02 \x01(\x01:\x02\x38\x01\x42\r\n\x0b_transcriptB\x08\n\x06_labelB\r\n\x0b_confidence\"z\n\x06\x43onfig\x12\x17\n\x0f\x63onversation_id\x18\x01 \x01(\t\x12\x13\n\x0bsample_rate\x18\x02 \x01(\r\x12\x10\n\x08language\x18\x03 \x01(\t\x12\x13\n\x0b\x65ndpointing\x18\x04 \x01(\x08\x12\x1b\n\x13partial_transcripts\x18\x05 \x01(\x08\"\x1b\n\nAudioChunk\x12\r\n\x05pcm16\x18\x01 \x01(\x0c\"\x19\n\tTextInput\x12\x0c\n\x04text\x18\x01 \x01(\t\"\x10\n\x0e\x45ndOfUtterance\"\xe4\x01\n\rClientMessage\x12+\n\x06\x63onfig\x18\x01 \x01(\x0b\x32\x19.edge_assistant.v1.ConfigH\x00\x12.\n\x05\x61udio\x18\x02 \x01(\x0b\x32\x1d.edge_assistant.v1.AudioChunkH\x00\x12,\n\x04text\x18\x03 \x01(\x0b\x32\x1c.edge_assistant.v1.TextInputH\x00\x12=\n\x10\x65nd_of_utterance\x18\x04 \x01(\x0b\x32!.edge_assistant.v1.EndOfUtteranceH\x00\x42\t\n\x07message\")\n\nTranscript\x12\x0c\n\x04text\x18\x01 \x01(\t\x12\r\n\x05\x66inal\x18\x02 \x01(\x08\"2\n\rRouteDecision\x12\r\n\x05label\x18\x01 \x01(\t\x12\x12\n\nconfidence\x18\x02 \x01(\x01\":\n\rToolCallEvent\x12)\n\x04\x63\x61ll\x18\x01 \x01(\x0b\x32\x1b.edge_assistant.v1.ToolCall\":\n\x13\x43onfirmationRequest\x12\x10\n\x08question\x18\x01 \x01(\t\x12\x11\n\ttool_name\x18\x02 \x01(\t\")\n\x06\x41nswer\x12\x0c\n\x04text\x18\x01 \x01(\t\x12\x11\n\tescalated\x18\x02 \x01(\x08\"\x9f\x01\n\nEscalation\x12\x34\n\x06source\x18\x01 \x01(\x0e\x32$.edge_assistant.v1.Escalation.Source\x12\x0f\n\x07relayed\x18\x02 \x01(\x08\"J\n\x06Source\x12\x16\n\x12SOURCE_UNSPECIFIED\x10\x00\x12\x11\n\rSOURCE_ROUTER\x10\x01\x12\x15\n\x11SOURCE_SPECIALIST\x10\x02\"{\n\x05\x45rror\x12+\n\x04\x63ode\x18\x01 \x01(\x0e\x32\x1d.edge_assistant.v1.Error.Code\x12\x0f\n\x07message\x18\x02 \x01(\t\"4\n\x04\x43ode\x12\x14\n\x10\x43ODE_UNSPECIFIED\x10\x00\x12\x16\n\x12\x43ODE_INVALID_AUDIO\x10\x01\"\xb1\x03\n\x0bServerEvent\x12\x17\n\x0f\x63onversation_id\x18\x01 \x01(\t\x12\x0c\n\x04turn\x18\x02 \x01(\r\x12\x33\n\ntranscript\x18\x03 \x01(\x0b\x32\x1d.edge_assistant.v1.TranscriptH\x00\x12\x31\n\x05route\x18\x04 \x01(\x0b\x32 .edge_assistant.v1.RouteDecisionH\x00\x12\x35\n\ttool_call\x18\x05 \x01(\x0b\x32 .edge_assistant.v1.ToolCallEventH\x00\x12\x46\n\x14\x63onfirmation_request\x18\x06 \x01(\x0b\x32&.edge_assistant.v1.ConfirmationRequestH\x00\x12+\n\x06\x61nswer\x18\x07 \x01(\x0b\x32\x19.edge_assistant.v1.AnswerH\x00\x12\x33\n\nescalation\x18\x08 \x01(\x0b\x32\x1d.edge_assistant.v1.EscalationH\x00\x12)\n\x05\x65rror\x18\t \x01(\x0b\x32\x18.edge_assistant.v1.ErrorH\x00\x42\x07\n\x05\x65vent2\xa4\x01\n\rEdgeAssistant\x12\x41\n\x03\x41sk\x12\x1d.edge_assistant.v1.AskRequest\x1a\x1b.edge_assistant.v1.AskReply\x12P\n\x08\x43onverse\x12 .edge_assistant.v1.ClientMessage\x1a\x1e.edge_assistant.v1.ServerEvent(\x01\x30\x01\x62\x06proto3')
+DESCRIPTOR = _descriptor_pool.Default().AddSerializedFile(b'\n!edge_assistant/v1/assistant.proto\x12\x11\x65\x64ge_assistant.v1\"H\n\tAudioClip\x12\r\n\x03wav\x18\x01 \x01(\x0cH\x00\x12\x0f\n\x05pcm16\x18\x02 \x01(\x0cH\x00\x12\x13\n\x0bsample_rate\x18\x03 \x01(\rB\x06\n\x04\x64\x61ta\"p\n\nAskRequest\x12\x17\n\x0f\x63onversation_id\x18\x01 \x01(\t\x12\x0e\n\x04text\x18\x02 \x01(\tH\x00\x12-\n\x05\x61udio\x18\x03 \x01(\x0b\x32\x1c.edge_assistant.v1.AudioClipH\x00\x42\n\n\x08question\"@\n\x08ToolCall\x12\x0c\n\x04name\x18\x01 \x01(\t\x12\x16\n\x0e\x61rguments_json\x18\x02 \x01(\t\x12\x0e\n\x06status\x18\x03 \x01(\t\"\xb4\x03\n\x08\x41skReply\x12\x0c\n\x04text\x18\x01 \x01(\t\x12\x17\n\ntranscript\x18\x02 \x01(\tH\x00\x88\x01\x01\x12\x12\n\x05label\x18\x03 \x01(\tH\x01\x88\x01\x01\x12\x17\n\nconfidence\x18\x04 \x01(\x01H\x02\x88\x01\x01\x12/\n\ntool_calls\x18\x05 \x03(\x0b\x32\x1b.edge_assistant.v1.ToolCall\x12\x0e\n\x06\x61nswer\x18\x06 \x01(\t\x12\x11\n\tescalated\x18\x07 \x01(\x08\x12\x1a\n\x12needs_confirmation\x18\x08 \x01(\x08\x12>\n\ntimings_ms\x18\t \x03(\x0b\x32*.edge_assistant.v1.AskReply.TimingsMsEntry\x12\x17\n\x0f\x63onversation_id\x18\n \x01(\t\x12\x31\n\nescalation\x18\x0b \x01(\x0b\x32\x1d.edge_assistant.v1.Escalation\x1a\x30\n\x0eTimingsMsEntry\x12\x0b\n\x03key\x18\x01 \x01(\t\x12\r\n\x05value\x18\x02 \x01(\x01:\x02\x38\x01\x42\r\n\x0b_transcriptB\x08\n\x06_labelB\r\n\x0b_confidence\"z\n\x06\x43onfig\x12\x17\n\x0f\x63onversation_id\x18\x01 \x01(\t\x12\x13\n\x0bsample_rate\x18\x02 \x01(\r\x12\x10\n\x08language\x18\x03 \x01(\t\x12\x13\n\x0b\x65ndpointing\x18\x04 \x01(\x08\x12\x1b\n\x13partial_transcripts\x18\x05 \x01(\x08\"\x1b\n\nAudioChunk\x12\r\n\x05pcm16\x18\x01 \x01(\x0c\"\x19\n\tTextInput\x12\x0c\n\x04text\x18\x01 \x01(\t\"\x10\n\x0e\x45ndOfUtterance\"\xe4\x01\n\rClientMessage\x12+\n\x06\x63onfig\x18\x01 \x01(\x0b\x32\x19.edge_assistant.v1.ConfigH\x00\x12.\n\x05\x61udio\x18\x02 \x01(\x0b\x32\x1d.edge_assistant.v1.AudioChunkH\x00\x12,\n\x04text\x18\x03 \x01(\x0b\x32\x1c.edge_assistant.v1.TextInputH\x00\x12=\n\x10\x65nd_of_utterance\x18\x04 \x01(\x0b\x32!.edge_assistant.v1.EndOfUtteranceH\x00\x42\t\n\x07message\")\n\nTranscript\x12\x0c\n\x04text\x18\x01 \x01(\t\x12\r\n\x05\x66inal\x18\x02 \x01(\x08\"2\n\rRouteDecision\x12\r\n\x05label\x18\x01 \x01(\t\x12\x12\n\nconfidence\x18\x02 \x01(\x01\":\n\rToolCallEvent\x12)\n\x04\x63\x61ll\x18\x01 \x01(\x0b\x32\x1b.edge_assistant.v1.ToolCall\":\n\x13\x43onfirmationRequest\x12\x10\n\x08question\x18\x01 \x01(\t\x12\x11\n\ttool_name\x18\x02 \x01(\t\")\n\x06\x41nswer\x12\x0c\n\x04text\x18\x01 \x01(\t\x12\x11\n\tescalated\x18\x02 \x01(\x08\"\xf3\x01\n\nEscalation\x12\x34\n\x06source\x18\x01 \x01(\x0e\x32$.edge_assistant.v1.Escalation.Source\x12\x0f\n\x07relayed\x18\x02 \x01(\x08\x12\r\n\x05model\x18\x03 \x01(\t\x12\x16\n\x0elocal_stand_in\x18\x04 \x01(\x08\x12\x14\n\x0c\x63loud_tokens\x18\x05 \x01(\r\x12\x15\n\rretry_offered\x18\x06 \x01(\x08\"J\n\x06Source\x12\x16\n\x12SOURCE_UNSPECIFIED\x10\x00\x12\x11\n\rSOURCE_ROUTER\x10\x01\x12\x15\n\x11SOURCE_SPECIALIST\x10\x02\"\x1b\n\x0b\x41nswerDelta\x12\x0c\n\x04text\x18\x01 \x01(\t\"{\n\x05\x45rror\x12+\n\x04\x63ode\x18\x01 \x01(\x0e\x32\x1d.edge_assistant.v1.Error.Code\x12\x0f\n\x07message\x18\x02 \x01(\t\"4\n\x04\x43ode\x12\x14\n\x10\x43ODE_UNSPECIFIED\x10\x00\x12\x16\n\x12\x43ODE_INVALID_AUDIO\x10\x01\"\xe9\x03\n\x0bServerEvent\x12\x17\n\x0f\x63onversation_id\x18\x01 \x01(\t\x12\x0c\n\x04turn\x18\x02 \x01(\r\x12\x33\n\ntranscript\x18\x03 \x01(\x0b\x32\x1d.edge_assistant.v1.TranscriptH\x00\x12\x31\n\x05route\x18\x04 \x01(\x0b\x32 .edge_assistant.v1.RouteDecisionH\x00\x12\x35\n\ttool_call\x18\x05 \x01(\x0b\x32 .edge_assistant.v1.ToolCallEventH\x00\x12\x46\n\x14\x63onfirmation_request\x18\x06 \x01(\x0b\x32&.edge_assistant.v1.ConfirmationRequestH\x00\x12+\n\x06\x61nswer\x18\x07 \x01(\x0b\x32\x19.edge_assistant.v1.AnswerH\x00\x12\x33\n\nescalation\x18\x08 \x01(\x0b\x32\x1d.edge_assistant.v1.EscalationH\x00\x12)\n\x05\x65rror\x18\t \x01(\x0b\x32\x18.edge_assistant.v1.ErrorH\x00\x12\x36\n\x0c\x61nswer_delta\x18\n \x01(\x0b\x32\x1e.edge_assistant.v1.AnswerDeltaH\x00\x42\x07\n\x05\x65vent2\xa4\x01\n\rEdgeAssistant\x12\x41\n\x03\x41sk\x12\x1d.edge_assistant.v1.AskRequest\x1a\x1b.edge_assistant.v1.AskReply\x12P\n\x08\x43onverse\x12 .edge_assistant.v1.ClientMessage\x1a\x1e.edge_assistant.v1.ServerEvent(\x01\x30\x01\x62\x06proto3')
 
 _globals = globals()
 _builder.BuildMessageAndEnumDescriptors(DESCRIPTOR, _globals)
@@ -40,39 +40,41 @@ if not _descriptor._USE_C_DESCRIPTORS:
   _globals['_TOOLCALL']._serialized_start=244
   _globals['_TOOLCALL']._serialized_end=308
   _globals['_ASKREPLY']._serialized_start=311
-  _globals['_ASKREPLY']._serialized_end=696
-  _globals['_ASKREPLY_TIMINGSMSENTRY']._serialized_start=608
-  _globals['_ASKREPLY_TIMINGSMSENTRY']._serialized_end=656
-  _globals['_CONFIG']._serialized_start=698
-  _globals['_CONFIG']._serialized_end=820
-  _globals['_AUDIOCHUNK']._serialized_start=822
-  _globals['_AUDIOCHUNK']._serialized_end=849
-  _globals['_TEXTINPUT']._serialized_start=851
-  _globals['_TEXTINPUT']._serialized_end=876
-  _globals['_ENDOFUTTERANCE']._serialized_start=878
-  _globals['_ENDOFUTTERANCE']._serialized_end=894
-  _globals['_CLIENTMESSAGE']._serialized_start=897
-  _globals['_CLIENTMESSAGE']._serialized_end=1125
-  _globals['_TRANSCRIPT']._serialized_start=1127
-  _globals['_TRANSCRIPT']._serialized_end=1168
-  _globals['_ROUTEDECISION']._serialized_start=1170
-  _globals['_ROUTEDECISION']._serialized_end=1220
-  _globals['_TOOLCALLEVENT']._serialized_start=1222
-  _globals['_TOOLCALLEVENT']._serialized_end=1280
-  _globals['_CONFIRMATIONREQUEST']._serialized_start=1282
-  _globals['_CONFIRMATIONREQUEST']._serialized_end=1340
-  _globals['_ANSWER']._serialized_start=1342
-  _globals['_ANSWER']._serialized_end=1383
-  _globals['_ESCALATION']._serialized_start=1386
-  _globals['_ESCALATION']._serialized_end=1545
-  _globals['_ESCALATION_SOURCE']._serialized_start=1471
-  _globals['_ESCALATION_SOURCE']._serialized_end=1545
-  _globals['_ERROR']._serialized_start=1547
-  _globals['_ERROR']._serialized_end=1670
-  _globals['_ERROR_CODE']._serialized_start=1618
-  _globals['_ERROR_CODE']._serialized_end=1670
-  _globals['_SERVEREVENT']._serialized_start=1673
-  _globals['_SERVEREVENT']._serialized_end=2106
-  _globals['_EDGEASSISTANT']._serialized_start=2109
-  _globals['_EDGEASSISTANT']._serialized_end=2273
+  _globals['_ASKREPLY']._serialized_end=747
+  _globals['_ASKREPLY_TIMINGSMSENTRY']._serialized_start=659
+  _globals['_ASKREPLY_TIMINGSMSENTRY']._serialized_end=707
+  _globals['_CONFIG']._serialized_start=749
+  _globals['_CONFIG']._serialized_end=871
+  _globals['_AUDIOCHUNK']._serialized_start=873
+  _globals['_AUDIOCHUNK']._serialized_end=900
+  _globals['_TEXTINPUT']._serialized_start=902
+  _globals['_TEXTINPUT']._serialized_end=927
+  _globals['_ENDOFUTTERANCE']._serialized_start=929
+  _globals['_ENDOFUTTERANCE']._serialized_end=945
+  _globals['_CLIENTMESSAGE']._serialized_start=948
+  _globals['_CLIENTMESSAGE']._serialized_end=1176
+  _globals['_TRANSCRIPT']._serialized_start=1178
+  _globals['_TRANSCRIPT']._serialized_end=1219
+  _globals['_ROUTEDECISION']._serialized_start=1221
+  _globals['_ROUTEDECISION']._serialized_end=1271
+  _globals['_TOOLCALLEVENT']._serialized_start=1273
+  _globals['_TOOLCALLEVENT']._serialized_end=1331
+  _globals['_CONFIRMATIONREQUEST']._serialized_start=1333
+  _globals['_CONFIRMATIONREQUEST']._serialized_end=1391
+  _globals['_ANSWER']._serialized_start=1393
+  _globals['_ANSWER']._serialized_end=1434
+  _globals['_ESCALATION']._serialized_start=1437
+  _globals['_ESCALATION']._serialized_end=1680
+  _globals['_ESCALATION_SOURCE']._serialized_start=1606
+  _globals['_ESCALATION_SOURCE']._serialized_end=1680
+  _globals['_ANSWERDELTA']._serialized_start=1682
+  _globals['_ANSWERDELTA']._serialized_end=1709
+  _globals['_ERROR']._serialized_start=1711
+  _globals['_ERROR']._serialized_end=1834
+  _globals['_ERROR_CODE']._serialized_start=1782
+  _globals['_ERROR_CODE']._serialized_end=1834
+  _globals['_SERVEREVENT']._serialized_start=1837
+  _globals['_SERVEREVENT']._serialized_end=2326
+  _globals['_EDGEASSISTANT']._serialized_start=2329
+  _globals['_EDGEASSISTANT']._serialized_end=2493
 # @@protoc_insertion_point(module_scope)

@@ -38,7 +38,7 @@ class ToolCall(_message.Message):
     def __init__(self, name: _Optional[str] = ..., arguments_json: _Optional[str] = ..., status: _Optional[str] = ...) -> None: ...
 
 class AskReply(_message.Message):
-    __slots__ = ("text", "transcript", "label", "confidence", "tool_calls", "answer", "escalated", "needs_confirmation", "timings_ms", "conversation_id")
+    __slots__ = ("text", "transcript", "label", "confidence", "tool_calls", "answer", "escalated", "needs_confirmation", "timings_ms", "conversation_id", "escalation")
     class TimingsMsEntry(_message.Message):
         __slots__ = ("key", "value")
         KEY_FIELD_NUMBER: _ClassVar[int]
@@ -56,6 +56,7 @@ class AskReply(_message.Message):
     NEEDS_CONFIRMATION_FIELD_NUMBER: _ClassVar[int]
     TIMINGS_MS_FIELD_NUMBER: _ClassVar[int]
     CONVERSATION_ID_FIELD_NUMBER: _ClassVar[int]
+    ESCALATION_FIELD_NUMBER: _ClassVar[int]
     text: str
     transcript: str
     label: str
@@ -66,7 +67,8 @@ class AskReply(_message.Message):
     needs_confirmation: bool
     timings_ms: _containers.ScalarMap[str, float]
     conversation_id: str
-    def __init__(self, text: _Optional[str] = ..., transcript: _Optional[str] = ..., label: _Optional[str] = ..., confidence: _Optional[float] = ..., tool_calls: _Optional[_Iterable[_Union[ToolCall, _Mapping]]] = ..., answer: _Optional[str] = ..., escalated: _Optional[bool] = ..., needs_confirmation: _Optional[bool] = ..., timings_ms: _Optional[_Mapping[str, float]] = ..., conversation_id: _Optional[str] = ...) -> None: ...
+    escalation: Escalation
+    def __init__(self, text: _Optional[str] = ..., transcript: _Optional[str] = ..., label: _Optional[str] = ..., confidence: _Optional[float] = ..., tool_calls: _Optional[_Iterable[_Union[ToolCall, _Mapping]]] = ..., answer: _Optional[str] = ..., escalated: _Optional[bool] = ..., needs_confirmation: _Optional[bool] = ..., timings_ms: _Optional[_Mapping[str, float]] = ..., conversation_id: _Optional[str] = ..., escalation: _Optional[_Union[Escalation, _Mapping]] = ...) -> None: ...
 
 class Config(_message.Message):
     __slots__ = ("conversation_id", "sample_rate", "language", "endpointing", "partial_transcripts")
@@ -149,7 +151,7 @@ class Answer(_message.Message):
     def __init__(self, text: _Optional[str] = ..., escalated: _Optional[bool] = ...) -> None: ...
 
 class Escalation(_message.Message):
-    __slots__ = ("source", "relayed")
+    __slots__ = ("source", "relayed", "model", "local_stand_in", "cloud_tokens", "retry_offered")
     class Source(int, metaclass=_enum_type_wrapper.EnumTypeWrapper):
         __slots__ = ()
         SOURCE_UNSPECIFIED: _ClassVar[Escalation.Source]
@@ -160,9 +162,23 @@ class Escalation(_message.Message):
     SOURCE_SPECIALIST: Escalation.Source
     SOURCE_FIELD_NUMBER: _ClassVar[int]
     RELAYED_FIELD_NUMBER: _ClassVar[int]
+    MODEL_FIELD_NUMBER: _ClassVar[int]
+    LOCAL_STAND_IN_FIELD_NUMBER: _ClassVar[int]
+    CLOUD_TOKENS_FIELD_NUMBER: _ClassVar[int]
+    RETRY_OFFERED_FIELD_NUMBER: _ClassVar[int]
     source: Escalation.Source
     relayed: bool
-    def __init__(self, source: _Optional[_Union[Escalation.Source, str]] = ..., relayed: _Optional[bool] = ...) -> None: ...
+    model: str
+    local_stand_in: bool
+    cloud_tokens: int
+    retry_offered: bool
+    def __init__(self, source: _Optional[_Union[Escalation.Source, str]] = ..., relayed: _Optional[bool] = ..., model: _Optional[str] = ..., local_stand_in: _Optional[bool] = ..., cloud_tokens: _Optional[int] = ..., retry_offered: _Optional[bool] = ...) -> None: ...
+
+class AnswerDelta(_message.Message):
+    __slots__ = ("text",)
+    TEXT_FIELD_NUMBER: _ClassVar[int]
+    text: str
+    def __init__(self, text: _Optional[str] = ...) -> None: ...
 
 class Error(_message.Message):
     __slots__ = ("code", "message")
@@ -179,7 +195,7 @@ class Error(_message.Message):
     def __init__(self, code: _Optional[_Union[Error.Code, str]] = ..., message: _Optional[str] = ...) -> None: ...
 
 class ServerEvent(_message.Message):
-    __slots__ = ("conversation_id", "turn", "transcript", "route", "tool_call", "confirmation_request", "answer", "escalation", "error")
+    __slots__ = ("conversation_id", "turn", "transcript", "route", "tool_call", "confirmation_request", "answer", "escalation", "error", "answer_delta")
     CONVERSATION_ID_FIELD_NUMBER: _ClassVar[int]
     TURN_FIELD_NUMBER: _ClassVar[int]
     TRANSCRIPT_FIELD_NUMBER: _ClassVar[int]
@@ -189,6 +205,7 @@ class ServerEvent(_message.Message):
     ANSWER_FIELD_NUMBER: _ClassVar[int]
     ESCALATION_FIELD_NUMBER: _ClassVar[int]
     ERROR_FIELD_NUMBER: _ClassVar[int]
+    ANSWER_DELTA_FIELD_NUMBER: _ClassVar[int]
     conversation_id: str
     turn: int
     transcript: Transcript
@@ -198,4 +215,5 @@ class ServerEvent(_message.Message):
     answer: Answer
     escalation: Escalation
     error: Error
-    def __init__(self, conversation_id: _Optional[str] = ..., turn: _Optional[int] = ..., transcript: _Optional[_Union[Transcript, _Mapping]] = ..., route: _Optional[_Union[RouteDecision, _Mapping]] = ..., tool_call: _Optional[_Union[ToolCallEvent, _Mapping]] = ..., confirmation_request: _Optional[_Union[ConfirmationRequest, _Mapping]] = ..., answer: _Optional[_Union[Answer, _Mapping]] = ..., escalation: _Optional[_Union[Escalation, _Mapping]] = ..., error: _Optional[_Union[Error, _Mapping]] = ...) -> None: ...
+    answer_delta: AnswerDelta
+    def __init__(self, conversation_id: _Optional[str] = ..., turn: _Optional[int] = ..., transcript: _Optional[_Union[Transcript, _Mapping]] = ..., route: _Optional[_Union[RouteDecision, _Mapping]] = ..., tool_call: _Optional[_Union[ToolCallEvent, _Mapping]] = ..., confirmation_request: _Optional[_Union[ConfirmationRequest, _Mapping]] = ..., answer: _Optional[_Union[Answer, _Mapping]] = ..., escalation: _Optional[_Union[Escalation, _Mapping]] = ..., error: _Optional[_Union[Error, _Mapping]] = ..., answer_delta: _Optional[_Union[AnswerDelta, _Mapping]] = ...) -> None: ...
