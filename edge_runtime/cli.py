@@ -12,7 +12,7 @@ from datetime import date
 from pathlib import Path
 from typing import TextIO
 
-from edge_runtime import cli_assistant, cli_daemon, cli_listen, cli_speech
+from edge_runtime import cli_assistant, cli_daemon, cli_demo, cli_listen, cli_speech
 from edge_runtime.bank.store import ACCOUNT_NAMES, BankError
 from edge_runtime.config import Settings
 from edge_runtime.manifest import Manifest, ModelError
@@ -122,6 +122,7 @@ def build_parser() -> argparse.ArgumentParser:
     route.add_argument("text", nargs="*", help="utterances; without any, one per line is read from stdin")
     route.set_defaults(handler=cmd_route)
     cli_assistant.add_commands(commands)
+    cli_demo.add_command(commands)
     cli_speech.add_commands(commands)
     cli_listen.add_commands(commands)
     cli_daemon.add_commands(commands)

@@ -1,16 +1,11 @@
-"""``edge-assistant ask``, ``chat`` and ``demo``: the assistant on the command line, typed or spoken (``--audio``).
-
-The demo ends with a spoken turn that goes through ``listen``'s path (a WAV file replayed like a microphone).
-"""
+"""``edge-assistant ask`` and ``chat``: the assistant on the command line, typed or spoken (``--audio``)."""
 
 from __future__ import annotations
 
 import argparse
 import contextlib
 import json
-import statistics
 import sys
-import tempfile
 from dataclasses import replace
 from pathlib import Path
 from typing import Final
@@ -19,39 +14,9 @@ from edge_runtime import cli_speech
 from edge_runtime.app import ensure_bank, open_assistant
 from edge_runtime.config import Settings
 from edge_runtime.conversation import Conversation
-from edge_runtime.hands_free import HandsFree
-from edge_runtime.manifest import ModelError
 from edge_runtime.pipeline import Assistant, Turn
 from edge_runtime.speech import Transcript
-from edge_runtime.speech.endpoint import Endpointer
-from edge_runtime.speech.replay import WavReplay
-from edge_runtime.speech.speaker import INSTALL_HINT, Speaker, SpeakerError
 from edge_runtime.textio import argument_text, read_lines, warn
-
-#: The main job's scripted conversation on a fresh demo bank: every specialist, a follow-up, a bill
-#: payment the user confirms, a card action the user declines, and a question for the cloud.
-DEMO_SCRIPT: Final[tuple[str, ...]] = (
-    "How much did I spend on groceries this month?",
-    "and last month?",
-    "What's my checking balance?",
-    "Which bills are coming up?",
-    "Pay the electricity bill",
-    "yes",
-    "What's my checking balance now?",
-    "Am I on track for my vacation goal?",
-    "Move $200 from checking to savings",
-    "no",
-    "Is anything pending?",
-    "Freeze my debit card",
-    "yes",
-    "What are the fees for international transfers?",
-    "I have $50,000 saved, should I buy a house or keep renting and invest?",
-)
-
-#: The demo's last turn, said by espeak-ng and heard through the same path as ``listen``.
-DEMO_SPOKEN: Final[str] = "How much did I spend on groceries this month?"
-#: The spoken question is replayed this many times faster than real time: a demo needn't wait out the audio.
-DEMO_REPLAY_RATE: Final[float] = 4.0
 
 _NO_CONFIRMATION_NOTE: Final[str] = "(Nothing was changed: confirm it in a conversation, `edge-assistant chat`.)"
 
@@ -172,7 +137,9 @@ def _chat_loop(assistant: Assistant, verbose: bool) -> None:
         turn = assistant.ask(text, conversation, on_answer_delta=streamed.show)
         if streamed.pieces:
             print()
-        if "".join(streamed.pieces).strip() != turn.answer.strip():
+            if turn.relay is not None and turn.relay.local_stand_in:
+                print("           (answered by the relay's small local stand-in, not a frontier model)")
+        else:
             print(f"assistant> {turn.answer}")
         if verbose:
             print(f"           [{_describe(turn)}]")
@@ -189,55 +156,8 @@ def cmd_chat(args: argparse.Namespace) -> int:
     return 0
 
 
-def _spoken_demo(
-    settings: Settings, threads: int | None, assistant: Assistant, conversation: Conversation, directory: Path
-) -> None:
-    """The demo's spoken turn: espeak-ng says the question into a WAV file, which is replayed as ``listen`` hears."""
-    speaker = Speaker.find()
-    if speaker is None:
-        print(f"(The spoken turn is skipped: espeak-ng, which says its question, is not installed; {INSTALL_HINT}.)")
-        return
-    try:
-        question = speaker.write(DEMO_SPOKEN, directory / "spoken-question.wav")
-        transcriber = cli_speech.load_transcriber(settings, threads)
-    except (SpeakerError, ModelError) as error:
-        print(f"(The spoken turn is skipped: {error}.)")
-        return
-    replay = WavReplay(question, rate=DEMO_REPLAY_RATE)
-    endpointer = Endpointer(max_utterance_s=settings.max_utterance_s)
-    for spoken in HandsFree(replay, endpointer, transcriber, assistant, conversation).turns():
-        print(f"you>       (spoken) {spoken.transcript.text}")
-        print(f"assistant> {spoken.turn.answer}")
-        print(f"           [heard in {spoken.transcript.processing_s * 1000:.0f} ms · {_describe(spoken.turn)}]\n")
-
-
-def cmd_demo(args: argparse.Namespace) -> int:
-    settings = with_relay(Settings.from_env(), args)
-    today = settings.clock().today()
-    with tempfile.TemporaryDirectory(prefix="edge-assistant-demo-") as directory:
-        bank_path = Path(directory) / "demo-bank.sqlite"
-        ensure_bank(bank_path, settings)
-        print(f"A scripted conversation on a fresh demo bank; today is {today:%A, %B %-d, %Y}.")
-        print("Everything below runs on this machine: speech recognition, router, specialists, tools and answers.\n")
-        totals: list[float] = []
-        with open_assistant(settings, model_dir=args.model_dir, bank_path=bank_path, threads=args.threads) as assistant:
-            conversation = Conversation()
-            for text in DEMO_SCRIPT:
-                turn = assistant.ask(text, conversation)
-                totals.append(turn.timings_ms.get("total", 0.0))
-                print(f"you>       {text}")
-                print(f"assistant> {turn.answer}")
-                print(f"           [{_describe(turn)}]\n")
-            _spoken_demo(settings, args.threads, assistant, conversation, Path(directory))
-    answered = [t for t in totals if t > 0]
-    median = statistics.median(answered)
-    print(f"{len(DEMO_SCRIPT)} typed turns, median {median:.0f} ms per answer on {args.threads or 1} thread(s).")
-    print('Try your own: edge-assistant ask "...", edge-assistant chat or, with a microphone, edge-assistant listen')
-    return 0
-
-
 def add_commands(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
-    """Register ``ask``, ``chat`` and ``demo`` on the main parser."""
+    """Register ``ask`` and ``chat`` on the main parser."""
 
     def common(command: argparse.ArgumentParser) -> argparse.ArgumentParser:
         command.add_argument(
@@ -260,6 +180,3 @@ def add_commands(commands: argparse._SubParsersAction[argparse.ArgumentParser]) 
     chat.add_argument("--bank", type=Path, help="bank database (default: $EDGE_ASSISTANT_BANK or the demo bank)")
     chat.add_argument("--trace", action="store_true", help="show the route, tool calls and time of each answer")
     chat.set_defaults(handler=cmd_chat)
-
-    demo = common(commands.add_parser("demo", help="a scripted conversation on a fresh demo bank"))
-    demo.set_defaults(handler=cmd_demo)

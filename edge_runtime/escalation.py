@@ -40,7 +40,7 @@ NOT_SENT_ANSWER: Final[str] = (
 )
 REFUSED_ANSWER: Final[str] = "The cloud assistant couldn't take that question: {reason}."
 NOTHING_TO_RETRY_ANSWER: Final[str] = "There's no question waiting to be sent again."
-STAND_IN_PREFIX: Final[str] = "The cloud assistant is offline; its local stand-in says: "
+STAND_IN_PREFIX: Final[str] = "The cloud relay has no frontier model connected, so its small local stand-in answers: "
 
 #: Time kept back from a call's deadline to give the offline answer after a relay that didn't make it.
 _DEADLINE_MARGIN_S: Final[float] = 0.25
@@ -144,7 +144,7 @@ class Escalator:
             return Escalated(answer=REFUSED_ANSWER.format(reason=str(error).rstrip(".")))
         if stream is not None:
             stream.flush()
-        text_out = redaction.restore(answer.text)
+        text_out = _whole_sentences(redaction.restore(answer.text))
         if answer.local_stand_in:
             text_out = STAND_IN_PREFIX + text_out
         return Escalated(
@@ -156,6 +156,15 @@ class Escalator:
             cloud_tokens=answer.prompt_tokens + answer.completion_tokens,
             facts=len(facts),
         )
+
+
+def _whole_sentences(text: str) -> str:
+    """The answer without a last sentence that the token limit cut off, when there is a whole one before it."""
+    text = text.strip()
+    if not text or text[-1] in ".!?\"')":
+        return text
+    ends = [match.end() for match in re.finditer(r"[.!?][\"')]?(?=\s)", text)]
+    return text[: ends[-1]] if ends else text
 
 
 def context_facts(text: str, store: BankStore, today: date) -> list[tuple[str, str]]:

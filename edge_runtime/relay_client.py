@@ -34,8 +34,8 @@ RELAY_TIMEOUT_ENV: Final[str] = "EDGE_ASSISTANT_RELAY_TIMEOUT_S"
 #: How long an escalated question may take, end to end, before the user gets the offline answer. A frontier
 #: model's short answer usually streams in 2 to 5 s; past 15 s a person talking to a device has given up.
 DEFAULT_TIMEOUT_S: Final[float] = 15.0
-#: The longest answer the edge asks for: a few sentences, to be read aloud.
-MAX_ANSWER_TOKENS: Final[int] = 200
+#: The longest answer the edge asks for: a few sentences, to be read aloud (about 45 seconds of speech).
+MAX_ANSWER_TOKENS: Final[int] = 160
 
 # Codes after which the same question may succeed later; every other code is a refusal.
 _TRANSIENT: Final[frozenset[grpc.StatusCode]] = frozenset(
