@@ -64,16 +64,19 @@ class Turn:
     relay: Escalated | None = None
 
     def to_dict(self) -> dict[str, Any]:
-        return {
+        data: dict[str, Any] = {
             "text": self.text,
             "label": self.label,
             "confidence": None if self.confidence is None else round(self.confidence, 4),
             "tool_calls": self.tool_calls,
             "answer": self.answer,
             "escalated": self.escalated,
-            "relay": None if self.relay is None else self.relay.to_dict(),
             "timings_ms": {key: round(value, 1) for key, value in self.timings_ms.items()},
         }
+        if self.relay is not None:
+            # Only escalated turns have it: every other turn keeps exactly the contract's keys.
+            data["relay"] = self.relay.to_dict()
+        return data
 
 
 def _call_entry(result: ToolResult) -> dict[str, Any]:
