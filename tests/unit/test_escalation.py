@@ -17,6 +17,7 @@ from edge_runtime.bank.store import TransactionQuery
 from edge_runtime.conversation import Conversation, is_retry
 from edge_runtime.escalation import (
     NOT_CONNECTED_ANSWER,
+    NOT_SENT_ANSWER,
     NOTHING_TO_RETRY_ANSWER,
     UNREACHABLE_ANSWER,
     Escalator,
@@ -100,6 +101,18 @@ def test_when_the_relay_is_down_then_the_user_hears_so_within_the_deadline_and_m
     assert time.monotonic() - started < 3.0
     assert escalated.answer == UNREACHABLE_ANSWER and not escalated.relayed
     assert escalated.retry is not None and escalated.retry.request_id == ids.made[0]
+
+
+def test_when_redaction_cannot_make_the_question_safe_then_nothing_is_sent(
+    bank: SqliteBank, clock: FixedClock, down_relay: RelayClient
+) -> None:
+    # A card number written with slashes is no recognizer's pattern; the last check still finds its digits.
+    escalated = Escalator(relay=down_relay, store=bank, clock=clock).escalate(
+        "My card 4111/1111/1111/1111 was charged twice, what should I do?"
+    )
+    # Not the unreachable answer: the relay (down here) was never called.
+    assert escalated.answer == NOT_SENT_ANSWER
+    assert not escalated.relayed and escalated.retry is None
 
 
 def test_when_the_caller_has_no_time_left_then_nothing_is_sent(
