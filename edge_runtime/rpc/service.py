@@ -215,11 +215,18 @@ class EdgeAssistantService(pb_grpc.EdgeAssistantServicer):
     """Ask and Converse over a :class:`Backend`, refusing calls beyond ``max_concurrent_calls`` at once.
 
     ``partial_transcripts_interval_s`` is how much of an utterance's audio comes between two partial
-    transcripts, for the streams that ask for them; 0 sends none.
+    transcripts, for the streams that ask for them; 0 sends none. ``after_turn`` is called when each Ask
+    call ends and each Converse turn has been answered (the daemon gives freed memory back then).
     """
 
-    def __init__(self, max_concurrent_calls: int, partial_transcripts_interval_s: float = 0.0) -> None:
+    def __init__(
+        self,
+        max_concurrent_calls: int,
+        partial_transcripts_interval_s: float = 0.0,
+        after_turn: Callable[[], None] = lambda: None,
+    ) -> None:
         self._limit = max_concurrent_calls
+        self._after_turn = after_turn
         self._slots = threading.BoundedSemaphore(max_concurrent_calls)
         self._backend: Backend | None = None
         self._partial_interval_s = partial_transcripts_interval_s
@@ -241,6 +248,8 @@ class EdgeAssistantService(pb_grpc.EdgeAssistantServicer):
                 reply = self._ask(request, Deadline(context))
         except Exception as error:
             _abort(context, "Ask", error, started)
+        finally:
+            self._after_turn()
         logger.info("Ask OK in %.0f ms", (time.perf_counter() - started) * 1000)
         return reply
 
@@ -250,7 +259,9 @@ class EdgeAssistantService(pb_grpc.EdgeAssistantServicer):
         started = time.perf_counter()
         try:
             with self._slot():
-                session = _Session(self._ready(), Deadline(context), self._partial_executor, self._partial_interval_s)
+                session = _Session(
+                    self._ready(), Deadline(context), self._partial_executor, self._partial_interval_s, self._after_turn
+                )
                 try:
                     for message in request_iterator:
                         yield from session.receive(message)
@@ -304,7 +315,14 @@ def _abort(context: grpc.ServicerContext, method: str, error: Exception, started
 class _Session:
     """One Converse stream: its settings, the utterance being heard, and the turn count."""
 
-    def __init__(self, backend: Backend, deadline: Deadline, executor: Executor, partial_interval_s: float) -> None:
+    def __init__(
+        self,
+        backend: Backend,
+        deadline: Deadline,
+        executor: Executor,
+        partial_interval_s: float,
+        after_turn: Callable[[], None],
+    ) -> None:
         self.backend = backend
         self.deadline = deadline
         self.conversation_id = uuid.uuid4().hex
@@ -316,6 +334,7 @@ class _Session:
         self._partial_interval_s = partial_interval_s
         self._partials: PartialTranscripts | None = None
         self._numbered = False  # the utterance being heard has had an event, so it has its turn number
+        self._after_turn = after_turn
 
     def receive(self, message: pb.ClientMessage) -> Iterator[pb.ServerEvent]:
         kind = message.WhichOneof("message")
@@ -340,6 +359,7 @@ class _Session:
                 yield from self._end_utterance()
             self.turn += 1
             yield from self._answer(question_text(message.text.text))
+            self._after_turn()
         else:
             raise RequestError("a ClientMessage must hold config, audio, text or end_of_utterance")
 
@@ -392,6 +412,8 @@ class _Session:
         # endpointing the client said the audio was one, and it gets an answer.
         if not self._endpointing or has_words(transcript, heard.duration_s):
             yield from self._answer(transcript.text)
+        # Here, not before the answer: the events above are sent by the time gRPC asks for more.
+        self._after_turn()
 
     def _partial(self) -> Iterator[pb.ServerEvent]:
         if self._partials is None:
