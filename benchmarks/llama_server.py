@@ -24,6 +24,8 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
+from edge_runtime.services import stop_process
+
 #: Loading a 100 MB model on a busy two-core machine.
 START_TIMEOUT_S = 120
 MODEL_ALIAS = "smollm2-135m-instruct"
@@ -103,13 +105,7 @@ def llama_server(log: Path, *, n_ctx: int = 2048, chat_format: str | None = None
             time.sleep(0.2)
         yield url
     finally:
-        if process.poll() is None:
-            process.send_signal(signal.SIGINT)
-            try:
-                process.wait(timeout=20)
-            except subprocess.TimeoutExpired:
-                process.kill()
-                process.wait()
+        stop_process(process, grace_s=20, sig=signal.SIGINT)
 
 
 def count_tokens(url: str, text: str) -> int:

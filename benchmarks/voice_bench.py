@@ -34,7 +34,6 @@ import os
 import random
 import re
 import shutil
-import signal
 import statistics
 import subprocess
 import sys
@@ -55,6 +54,7 @@ from edge_runtime.config import DEFAULT_MODEL_DIR
 from edge_runtime.labels import ROUTER_LABELS
 from edge_runtime.rpc.client import EdgeClient, config_message
 from edge_runtime.rpc.generated.edge_assistant.v1 import assistant_pb2 as pb
+from edge_runtime.services import stop_process
 from edge_runtime.speech import SAMPLE_RATE, read_wav
 from edge_runtime.speech.audio import DEFAULT_MAX_SECONDS
 from export import datasets
@@ -227,13 +227,7 @@ def start_daemon(folder: Path, model_dir: Path, threads: int, partial_interval_s
                     continue
         yield daemon
     finally:
-        if process.poll() is None:
-            process.send_signal(signal.SIGTERM)
-            try:
-                process.wait(timeout=60)
-            except subprocess.TimeoutExpired:
-                process.kill()
-                process.wait()
+        stop_process(process, grace_s=60)
 
 
 def _paced(pcm: bytes, start: float) -> Iterator[pb.ClientMessage]:

@@ -16,7 +16,7 @@ from collections.abc import Iterator, Mapping
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Final
+from typing import Any, Final
 
 from edge_runtime.rpc.client import EdgeClient
 
@@ -61,10 +61,11 @@ def _tail(log: Path, lines: int = 20) -> str:
         return "(no log)"
 
 
-def _stop(process: subprocess.Popen[bytes], grace_s: float = 30.0) -> None:
+def stop_process(process: subprocess.Popen[Any], grace_s: float = 30.0, sig: int = signal.SIGTERM) -> None:
+    """Ask a child to stop (SIGTERM: a graceful shutdown), and kill it if it hasn't within ``grace_s``."""
     if process.poll() is not None:
         return
-    process.send_signal(signal.SIGTERM)
+    process.send_signal(sig)
     try:
         process.wait(timeout=grace_s)
     except subprocess.TimeoutExpired:
@@ -112,7 +113,7 @@ def relay_process(
         _wait_until_serving(process, address, log, RELAY_START_S, "cloud-relay serve")
         yield RunningRelay(address=address, token=token, log=log)
     finally:
-        _stop(process)
+        stop_process(process)
 
 
 @contextmanager
@@ -148,7 +149,7 @@ def daemon_process(
         _wait_until_serving(process, daemon.address, log, DAEMON_START_S, "edge-assistant serve")
         yield daemon
     finally:
-        _stop(process)
+        stop_process(process)
 
 
 def _wait_until_serving(process: subprocess.Popen[bytes], address: str, log: Path, timeout_s: float, name: str) -> None:

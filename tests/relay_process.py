@@ -15,7 +15,6 @@ from __future__ import annotations
 
 import os
 import select
-import signal
 import subprocess
 import sys
 import time
@@ -29,6 +28,7 @@ from grpc_health.v1 import health_pb2
 
 from cloud_relay.generated.relay.v1 import relay_pb2 as pb
 from cloud_relay.generated.relay.v1 import relay_pb2_grpc as pb_grpc
+from edge_runtime.services import stop_process
 
 #: Starting Python and grpc, and loading the local model on a busy two-core machine.
 START_TIMEOUT_S = 90
@@ -153,12 +153,6 @@ def start_relay(
             relay.wait_until_serving()
         yield relay
     finally:
-        if process.poll() is None:
-            process.send_signal(signal.SIGTERM)
-            try:
-                process.wait(timeout=60)
-            except subprocess.TimeoutExpired:
-                process.kill()
-                process.wait()
+        stop_process(process, grace_s=60)
         if process.stdout is not None:
             process.stdout.close()

@@ -33,6 +33,7 @@ import pytest
 from edge_runtime.pipeline import NOTHING_PENDING_ANSWER
 from edge_runtime.rpc.client import EdgeClient, EventStream, config_message, in_real_time, text_turn
 from edge_runtime.rpc.generated.edge_assistant.v1 import assistant_pb2 as pb
+from edge_runtime.services import stop_process
 from tests.conftest import run_cli
 from tests.speech_helpers import espeak_wav
 
@@ -101,13 +102,7 @@ def start_daemon(folder: Path, bank_template: Path, *flags: str) -> Iterator[Dae
     try:
         yield Daemon(process, port, bank, log)
     finally:
-        if process.poll() is None:
-            process.send_signal(signal.SIGTERM)
-            try:
-                process.wait(timeout=60)
-            except subprocess.TimeoutExpired:
-                process.kill()
-                process.wait()
+        stop_process(process, grace_s=60)
 
 
 @pytest.fixture(scope="module")
