@@ -118,7 +118,7 @@ class RelayService(pb_grpc.RelayServicer):
             context.abort(*_status(error))
         call = self._usage.open(device, request.request_id)
         # CANCELLED unless the call gets further: grpc closes this generator when the client hangs up.
-        status, replayed, note, recorded = grpc.StatusCode.CANCELLED.name, False, "", False
+        status, replayed, note = grpc.StatusCode.CANCELLED.name, False, ""
         try:
             with self._slot():
                 backend = self._ready()
@@ -152,7 +152,9 @@ class RelayService(pb_grpc.RelayServicer):
                         replayed = run.call != call
         except Exception as error:
             code, details = _status(error)
-            status = code.name
+            status, note = code.name, details
+            context.abort(code, details)
+        finally:
             self._record(
                 call,
                 device=device,
@@ -160,21 +162,8 @@ class RelayService(pb_grpc.RelayServicer):
                 status=status,
                 started=started,
                 replayed=replayed,
-                note=details,
+                note=note,
             )
-            recorded = True
-            context.abort(code, details)
-        finally:
-            if not recorded:
-                self._record(
-                    call,
-                    device=device,
-                    request_id=request.request_id,
-                    status=status,
-                    started=started,
-                    replayed=replayed,
-                    note=note,
-                )
 
     def _record(
         self, call: int, *, device: str, request_id: str, status: str, started: float, replayed: bool, note: str
