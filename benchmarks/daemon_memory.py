@@ -161,7 +161,7 @@ def measure(model_dir: Path, limit: int, repeat: int, threads: int, phases: Sequ
                     print(f"round {round_}: {name} ...", file=sys.stderr, flush=True)
                     per_phase = reset_peak(pid)
                     elapsed = PHASE_CALLS[name](client, pid, utterances)
-                    # The daemon gives memory back just after a call (rpc/heap.py): read what it settles at.
+                    # The daemon gives memory back just after a call (edge_runtime/heap.py): read what it settles at.
                     time.sleep(SETTLE_S)
                     figures = status(pid)
                     latency = statistics.median(elapsed) * 1000 if elapsed else None

@@ -12,6 +12,7 @@ from edge_runtime.bank.demo import create_demo_bank
 from edge_runtime.bank.sqlite import SqliteBank
 from edge_runtime.config import Settings
 from edge_runtime.escalation import Escalator
+from edge_runtime.heap import HeapTrimmer
 from edge_runtime.pipeline import Assistant
 from edge_runtime.relay_client import RelayClient
 from edge_runtime.router import Router
@@ -32,19 +33,32 @@ def ensure_bank(path: Path, settings: Settings) -> bool:
 
 @contextmanager
 def open_assistant(
-    settings: Settings, *, model_dir: Path | None = None, bank_path: Path | None = None, threads: int | None = None
+    settings: Settings,
+    *,
+    model_dir: Path | None = None,
+    bank_path: Path | None = None,
+    threads: int | None = None,
+    trim_heap: bool = True,
 ) -> Iterator[Assistant]:
-    """The assistant over the settings' models and bank, closed on exit."""
+    """The assistant over the settings' models and bank, closed on exit.
+
+    With ``trim_heap``, the memory each turn freed goes back to the system after it (see ``heap.py``); the
+    daemon, which does that after each call itself, turns it off.
+    """
     model_dir = model_dir or settings.model_dir
     router_options = settings.router if threads is None else replace(settings.router, threads=threads)
     router = Router(model_dir, router_options)
     specialists = SpecialistEngine.from_manifest(model_dir, SpecialistOptions(threads=router_options.threads))
     clock = settings.clock()
     relay = RelayClient(settings.relay) if settings.relay.address is not None else None
+    trimmer = HeapTrimmer() if trim_heap else None
     try:
         with SqliteBank(bank_path or settings.bank_path) as bank:
             escalator = Escalator(relay=relay, store=bank, clock=clock)
-            yield Assistant(router, specialists, Toolbox(bank, clock), clock, escalator)
+            after_turn = trimmer.request if trimmer is not None else None
+            yield Assistant(router, specialists, Toolbox(bank, clock), clock, escalator, after_turn=after_turn)
     finally:
+        if trimmer is not None:
+            trimmer.close()
         if relay is not None:
             relay.close()

@@ -94,12 +94,16 @@ class Assistant:
         toolbox: Toolbox,
         clock: Clock,
         escalator: Escalator | None = None,
+        *,
+        after_turn: Callable[[], None] | None = None,
     ) -> None:
+        """``after_turn`` is called when each turn ends, answered or not (the app gives memory back then)."""
         self.router = router
         self.specialists = specialists
         self.toolbox = toolbox
         self.clock = clock
         self.escalator = escalator or Escalator(relay=None, store=toolbox.store, clock=clock)
+        self._after_turn = after_turn or _nothing
 
     def ask(
         self,
@@ -145,6 +149,8 @@ class Assistant:
             logger.warning("turn failed: %s", type(error).__name__)
             logger.debug("turn failed on %r: %s", text, error)
             turn.answer = FAILED_ANSWER
+        finally:
+            self._after_turn()
         turn.timings_ms["total"] = (time.perf_counter() - started) * 1000
         return turn
 
@@ -244,6 +250,10 @@ class Assistant:
 
 def _no_check(stage: str) -> None:
     """The default ``before_stage``: every stage runs."""
+
+
+def _nothing() -> None:
+    """The default ``after_turn``."""
 
 
 _T = TypeVar("_T")

@@ -124,6 +124,8 @@ class Router:
         settings.inter_op_num_threads = 1
         settings.execution_mode = onnxruntime.ExecutionMode.ORT_SEQUENTIAL
         settings.graph_optimization_level = onnxruntime.GraphOptimizationLevel.ORT_ENABLE_ALL
+        # Without the arena, the memory of one call goes back to malloc (and the system) after it.
+        settings.enable_cpu_mem_arena = False
         # Spinning threads burn the cores that Whisper and the specialists share with the router.
         settings.add_session_config_entry("session.intra_op.allow_spinning", "0")
         # Denormal floats carry no signal in a classifier and are slow on x86.

@@ -24,9 +24,9 @@ from grpc_health.v1 import health, health_pb2, health_pb2_grpc
 from edge_runtime.app import open_assistant
 from edge_runtime.cli_speech import load_transcriber
 from edge_runtime.config import Settings
+from edge_runtime.heap import HeapTrimmer, limit_arenas
 from edge_runtime.rpc.auth import TokenInterceptor
 from edge_runtime.rpc.generated.edge_assistant.v1 import assistant_pb2_grpc as pb_grpc
-from edge_runtime.rpc.heap import HeapTrimmer, limit_arenas
 from edge_runtime.rpc.service import SERVICE_NAME, Backend, EdgeAssistantService
 from edge_runtime.rpc.settings import DaemonOptions
 
@@ -178,7 +178,7 @@ def run_server(options: DaemonOptions) -> Iterator[RunningServer]:
 def serve(options: DaemonOptions, settings: Settings, stop: threading.Event) -> None:
     """Listen, load the models, serve until ``stop`` is set, then shut down gracefully."""
     # Before any thread starts, or glibc has fixed the cap: without it, and without the trims after each turn,
-    # the daemon's RSS grew from 482 MiB to over 900 as its threads took turns (see rpc/heap.py).
+    # the daemon's RSS grew from 482 MiB to over 900 as its threads took turns (see edge_runtime/heap.py).
     limit_arenas()
     with run_server(options) as running:
         scheme = "TLS" if options.tls_cert is not None else "plaintext"
@@ -194,7 +194,7 @@ def serve(options: DaemonOptions, settings: Settings, stop: threading.Event) -> 
         # 100 MiB more than it keeps for a moment. Loaded first, that comes before the specialists' 250 MiB, not
         # on top of them: the daemon's peak RSS while loading went from 583 MiB to 481, its RSS once loaded.
         transcriber = load_transcriber(settings, None)
-        with open_assistant(settings) as assistant:
+        with open_assistant(settings, trim_heap=False) as assistant:
             if not stop.is_set():
                 running.service.attach(Backend(assistant, transcriber, settings.max_utterance_s))
                 running.set_serving()

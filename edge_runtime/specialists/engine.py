@@ -87,7 +87,8 @@ class SpecialistEngine:
         self.labels: tuple[str, ...] = tuple(adapter_paths)
         config = og.Config(str(base_dir))
         # A fixed thread count: the router and the speech models share the same few cores.
-        session = {"intra_op_num_threads": self.options.threads}
+        # Without the arena, the memory of one call goes back to malloc (and the system) after it.
+        session = {"intra_op_num_threads": self.options.threads, "enable_cpu_mem_arena": False}
         config.overlay(json.dumps({"model": {"decoder": {"session_options": session}}}))
         try:
             self._model = og.Model(config)

@@ -13,7 +13,7 @@ import threading
 
 import pytest
 
-from edge_runtime.rpc.heap import HeapTrimmer, limit_arenas
+from edge_runtime.heap import HeapTrimmer, limit_arenas
 
 GLIBC = platform.libc_ver()[0] == "glibc"
 
@@ -36,7 +36,7 @@ def test_when_the_environment_sets_the_arena_count_then_the_daemon_leaves_it(env
     [{}, {"MALLOC_ARENA_MAX": ""}, {"GLIBC_TUNABLES": "glibc.malloc.tcache_count=0"}],
 )
 def test_when_the_environment_leaves_the_arena_count_then_the_daemon_caps_it(environ: dict[str, str]) -> None:
-    code = f"from edge_runtime.rpc.heap import limit_arenas; print(limit_arenas(2, {environ!r}))"
+    code = f"from edge_runtime.heap import limit_arenas; print(limit_arenas(2, {environ!r}))"
     done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True, timeout=60)
     assert done.stdout.strip() == "True"
 

@@ -230,3 +230,17 @@ def test_when_the_utterance_is_blank_then_the_assistant_asks_again(
     turn = _assistant(bank, clock, specialists).ask("   ", Conversation())
     assert turn.answer == EMPTY_ANSWER
     assert specialists.seen == []
+
+
+def test_when_each_turn_ends_then_the_app_hears_of_it_answered_or_not(
+    bank: SqliteBank, clock: FixedClock, specialists: ScriptedSpecialists
+) -> None:
+    ended: list[int] = []
+    router = ScriptedRouter({"what's my checking balance": "accounts", "a question it fails on": "accounts"})
+    assistant = Assistant(router, specialists, Toolbox(bank, clock), clock, after_turn=lambda: ended.append(1))
+
+    assistant.ask("what's my checking balance", Conversation())
+    with pytest.raises(KeyError):  # the scripted specialist has no call for it: the turn fails
+        assistant.ask("a question it fails on", Conversation())
+
+    assert len(ended) == 2

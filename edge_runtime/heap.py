@@ -1,4 +1,4 @@
-"""The daemon's C heap: glibc's malloc kept from holding on to what each turn's models freed.
+"""The assistant's C heap: glibc's malloc kept from holding on to what each turn's models freed.
 
 Whisper (CTranslate2), the router and the specialists (onnxruntime) allocate their working buffers with
 malloc on whatever thread runs them, and the daemon has many: a gRPC worker per call slot and more, a
@@ -22,6 +22,9 @@ onnxruntime-genai's guidance, the voice detector, library code) and, for half a 
 Whisper's encoder: its self-attention over a 30 s window is 6 x 1500 x 1500 floats (54 MiB) a layer,
 about 100 MiB over the settled RSS at the peak (130 with noisy audio, whose decoding can fall back to
 sampling five candidates).
+
+A single-threaded process (``ask``, ``chat``) has one arena, and still keeps a turn's buffers in it: over
+120 typed questions through the whole pipeline, trimming after each turn took the RSS from 480 MiB to 431.
 
 Elsewhere than glibc (macOS, musl) these are no-ops.
 """
