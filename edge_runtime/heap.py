@@ -93,6 +93,7 @@ def release_free_memory() -> bool:
 class HeapTrimmer:
     """Runs :func:`release_free_memory` on its own thread whenever asked; requests made while it runs make one more.
 
+    The thread starts with the first request, so a process that never finishes a turn never has it.
     ``release`` is what it runs (tests pass their own).
     """
 
@@ -100,18 +101,27 @@ class HeapTrimmer:
         self._release = release
         self._due = threading.Event()
         self._closed = False
-        self._thread = threading.Thread(target=self._run, name="edge-heap-trim", daemon=True)
-        self._thread.start()
+        self._lock = threading.Lock()
+        self._thread: threading.Thread | None = None
 
     def request(self) -> None:
         """A turn has ended: give its freed memory back soon, off the caller's thread."""
+        with self._lock:
+            if self._closed:
+                return
+            if self._thread is None:
+                self._thread = threading.Thread(target=self._run, name="edge-heap-trim", daemon=True)
+                self._thread.start()
         self._due.set()
 
     def close(self) -> None:
         """Stop the thread, after the trim under way if there is one."""
-        self._closed = True
+        with self._lock:
+            self._closed = True
+            thread = self._thread
         self._due.set()
-        self._thread.join()
+        if thread is not None:
+            thread.join()
 
     def _run(self) -> None:
         while True:

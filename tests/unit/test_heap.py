@@ -95,3 +95,12 @@ def test_when_a_trim_fails_then_the_next_turn_trims_again() -> None:
         assert releases.wait_for(2)
     finally:
         trimmer.close()
+
+
+def test_when_no_turn_ever_ends_then_no_trim_thread_is_started() -> None:
+    before = {thread.name for thread in threading.enumerate()}
+    trimmer = HeapTrimmer(Releases())
+    assert "edge-heap-trim" not in {thread.name for thread in threading.enumerate()} - before
+    trimmer.close()
+    trimmer.request()  # after close: ignored
+    assert "edge-heap-trim" not in {thread.name for thread in threading.enumerate()} - before
