@@ -145,12 +145,18 @@ def test_when_the_user_presses_ctrl_c_then_listen_exits_0_without_a_traceback(
     tmp_path: Path, env: dict[str, str]
 ) -> None:
     wav = write_wav(tmp_path / "long.wav", silence(60.0))
-    process = subprocess.Popen(
-        [sys.executable, "-m", "edge_runtime.cli", "listen", "--input", str(wav)],
-        stdout=subprocess.PIPE,
-        stderr=subprocess.PIPE,
-        env={**os.environ, **env},
-    )
+    # As from a terminal: a shell that runs the tests in the background starts them with Ctrl-C ignored,
+    # which a child inherits (and Python then installs no handler for it); a handled signal is not inherited.
+    ignored = signal.signal(signal.SIGINT, signal.default_int_handler)
+    try:
+        process = subprocess.Popen(
+            [sys.executable, "-m", "edge_runtime.cli", "listen", "--input", str(wav)],
+            stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE,
+            env={**os.environ, **env},
+        )
+    finally:
+        signal.signal(signal.SIGINT, ignored)
     try:
         assert process.stdout is not None
         assert process.stdout.readline().startswith(b"Replaying ")
