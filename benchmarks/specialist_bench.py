@@ -105,13 +105,15 @@ def run_precision(model_dir: Path, precision: str, limit: int | None) -> dict[st
         create_demo_bank(bank_path, today=TODAY)
         clock = FixedClock(TODAY)
         trimmer = HeapTrimmer()  # as the app does after each turn (edge_runtime/app.py)
-        with SqliteBank(bank_path) as bank:
-            assistant = Assistant(router, engine, Toolbox(bank, clock), clock, after_turn=trimmer.request)
-            assistant.ask(questions[0], Conversation())  # first-call allocations are not a user's latency
-            totals = [
-                assistant.ask(text, Conversation(), confirmations=False).timings_ms["total"] for text in questions
-            ]
-        trimmer.close()
+        try:
+            with SqliteBank(bank_path) as bank:
+                assistant = Assistant(router, engine, Toolbox(bank, clock), clock, after_turn=trimmer.request)
+                assistant.ask(questions[0], Conversation())  # first-call allocations are not a user's latency
+                totals = [
+                    assistant.ask(text, Conversation(), confirmations=False).timings_ms["total"] for text in questions
+                ]
+        finally:
+            trimmer.close()
     # The product's peak: the pipeline over every specialist. The accuracy runs below are the benchmark's own.
     peak_rss_mib = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
 
