@@ -35,6 +35,7 @@ from edge_runtime.rpc.client import EdgeClient, EventStream, config_message, in_
 from edge_runtime.rpc.generated.edge_assistant.v1 import assistant_pb2 as pb
 from edge_runtime.services import stop_process
 from tests.conftest import run_cli
+from tests.signals import signal_worker_thread
 from tests.speech_helpers import espeak_wav
 
 TODAY = "2026-11-20"
@@ -199,10 +200,11 @@ def test_when_the_daemon_starts_and_stops_then_health_follows_and_a_call_in_flig
     tmp_path: Path, bank_template: Path
 ) -> None:
     with start_daemon(tmp_path, bank_template, "--grace-s", "60") as daemon, daemon.client() as client:
-        watch = client.watch_health(timeout=START_TIMEOUT_S)
-        statuses = [next(watch)]
+        starting = client.watch_health(timeout=START_TIMEOUT_S)
+        statuses = [next(starting)]
         while statuses[-1] != "SERVING":
-            statuses.append(next(watch))
+            statuses.append(next(starting))
+        starting.close()
         assert statuses[0] == "NOT_SERVING", daemon.log.read_text()
 
         requests: queue.Queue[pb.ClientMessage | None] = queue.Queue()
@@ -210,6 +212,9 @@ def test_when_the_daemon_starts_and_stops_then_health_follows_and_a_call_in_flig
         requests.put(text_turn(BALANCE))
         assert _until_answer(stream)[-1].answer.text.startswith("Your checking balance is $")
 
+        # A watch of its own for the stop, so a slow start does not use up its deadline.
+        watch = client.watch_health(timeout=60)
+        assert next(watch) == "SERVING"
         daemon.process.send_signal(signal.SIGTERM)
         assert next(watch) == "NOT_SERVING"
         watch.close()
@@ -222,6 +227,15 @@ def test_when_the_daemon_starts_and_stops_then_health_follows_and_a_call_in_flig
         with pytest.raises(grpc.RpcError) as gone:
             client.health(timeout=5)
         assert gone.value.code() == grpc.StatusCode.UNAVAILABLE
+    log = daemon.log.read_text()
+    assert "received SIGTERM" in log and "stopped" in log and "Traceback" not in log
+
+
+def test_when_sigterm_lands_on_a_worker_thread_then_the_daemon_still_stops(tmp_path: Path, bank_template: Path) -> None:
+    with start_daemon(tmp_path, bank_template) as daemon:
+        daemon.wait_until_serving()
+        signal_worker_thread(daemon.process.pid, signal.SIGTERM)
+        assert daemon.process.wait(timeout=30) == 0, daemon.log.read_text()
     log = daemon.log.read_text()
     assert "received SIGTERM" in log and "stopped" in log and "Traceback" not in log
 

@@ -26,6 +26,7 @@ from cloud_relay.generated.relay.v1 import relay_pb2 as pb
 from cloud_relay.generated.relay.v1 import relay_pb2_grpc as pb_grpc
 from tests.fake_openai import FakeOpenAI, answer, cut, fake_openai, hang, status
 from tests.relay_process import Escalation, RelayProcess, relay_cli, start_relay
+from tests.signals import signal_worker_thread
 
 pytestmark = pytest.mark.integration
 
@@ -360,6 +361,14 @@ def test_when_the_relay_gets_sigterm_then_a_call_in_flight_finishes_and_health_s
     log = relay.log.read_text()
     assert "received SIGTERM" in log and "stopped" in log and "Traceback" not in log
     assert "afford" not in log  # questions never reach the log at INFO
+
+
+def test_when_sigterm_lands_on_a_worker_thread_then_the_relay_still_stops(tmp_path: Path) -> None:
+    with start_relay(tmp_path) as relay:
+        signal_worker_thread(relay.process.pid, signal.SIGTERM)
+        assert relay.process.wait(timeout=30) == 0, relay.log.read_text()
+    log = relay.log.read_text()
+    assert "received SIGTERM" in log and "stopped" in log and "Traceback" not in log
 
 
 @pytest.mark.parametrize(
