@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
-import queue
+import os
+import select
 import sys
-import threading
 from collections.abc import Iterator
 from typing import BinaryIO
 
@@ -12,15 +12,20 @@ from typing import BinaryIO
 MAX_BATCH = 128
 #: A line longer than this many bytes is cut before decoding; the router reads far less than this anyway.
 MAX_LINE_BYTES = 64 * 1024
+#: The longest wait for input before Python gets to run a signal handler (see read_lines).
+_POLL_S = 0.25
+_READ_BYTES = 64 * 1024
 
 
 def warn(message: str) -> None:
     print(f"edge-assistant: warning: {message}", file=sys.stderr, flush=True)
 
 
-def decode(raw: bytes, where: str) -> str:
-    if len(raw) > MAX_LINE_BYTES:
-        warn(f"{where} is {len(raw)} bytes long; only the first {MAX_LINE_BYTES} are read")
+def decode(raw: bytes, where: str, length: int | None = None) -> str:
+    """``raw`` as text, cut to MAX_LINE_BYTES; ``length`` is its length before an earlier cut, if any."""
+    length = len(raw) if length is None else length
+    if length > MAX_LINE_BYTES:
+        warn(f"{where} is {length} bytes long; only the first {MAX_LINE_BYTES} are read")
         raw = raw[:MAX_LINE_BYTES]
     try:
         return raw.decode("utf-8")
@@ -34,37 +39,71 @@ def argument_text(argument: str, number: int) -> str:
     return decode(argument.encode("utf-8", errors="surrogateescape"), f"argument {number}")
 
 
+class _LineSplitter:
+    """Whole lines out of chunks of bytes. A line's bytes past MAX_LINE_BYTES are counted, not kept, so one
+    endless line can't fill the memory."""
+
+    def __init__(self) -> None:
+        self._head = bytearray()
+        self._length = 0
+        self.lines: list[tuple[bytes, int]] = []  # (the line, cut to MAX_LINE_BYTES; its full length)
+
+    def feed(self, chunk: bytes) -> None:
+        start = 0
+        while (end := chunk.find(b"\n", start)) != -1:
+            self._take(chunk[start:end])
+            self._end_line()
+            start = end + 1
+        self._take(chunk[start:])
+
+    def close(self) -> None:
+        """The end of the input: a last line without its newline still counts."""
+        if self._length:
+            self._end_line()
+
+    def _take(self, piece: bytes) -> None:
+        # One byte over the limit is kept, for a "\r" that turns out to end the line.
+        room = MAX_LINE_BYTES + 1 - len(self._head)
+        self._head += piece[:room]
+        self._length += len(piece)
+
+    def _end_line(self) -> None:
+        line = bytes(self._head)
+        length = self._length
+        if line.endswith(b"\r") and length == len(line):
+            line, length = line[:-1], length - 1
+        self.lines.append((line, length))
+        self._head.clear()
+        self._length = 0
+
+
 def read_lines(stream: BinaryIO) -> Iterator[list[str]]:
-    """Yield batches of stdin lines: whatever has arrived, up to MAX_BATCH, without waiting for more.
+    """Yield batches of lines from ``stream``: whatever has arrived, up to MAX_BATCH, without waiting for more.
 
-    A reader thread feeds a queue, so a pipe full of lines is routed in batches while a person typing
-    one line at a time gets each answer at once.
+    A pipe full of lines is routed in batches while a person typing one line at a time gets each answer at
+    once. The file descriptor is read in this thread and waited on in slices of _POLL_S: Python runs a
+    Ctrl-C's handler only in the main thread, and only once it is back in the interpreter, which it never
+    is in an untimed wait when the kernel hands SIGINT to another thread. (A reader thread, as this once
+    had, also crashed the interpreter at exit: it held stdin's lock while blocked in a read.)
     """
-    lines: queue.Queue[bytes | None] = queue.Queue(maxsize=4 * MAX_BATCH)
-
-    def reader() -> None:
-        for raw in stream:
-            lines.put(raw)
-        lines.put(None)
-
-    threading.Thread(target=reader, name="stdin-reader", daemon=True).start()
+    fd = stream.fileno()
+    splitter = _LineSplitter()
     number = 0
     finished = False
     while not finished:
-        item = lines.get()
-        batch: list[bytes] = []
-        while item is not None:
-            batch.append(item)
-            if len(batch) >= MAX_BATCH:
-                break
-            try:
-                item = lines.get_nowait()
-            except queue.Empty:
-                break
-        finished = item is None
-        texts = []
-        for raw in batch:
-            number += 1
-            texts.append(decode(raw.rstrip(b"\r\n"), f"line {number}"))
-        if texts:
+        ready, _, _ = select.select([fd], [], [], _POLL_S)
+        if not ready:
+            continue
+        chunk = os.read(fd, _READ_BYTES)
+        if chunk:
+            splitter.feed(chunk)
+        else:
+            splitter.close()
+            finished = True
+        arrived, splitter.lines = splitter.lines, []
+        for start in range(0, len(arrived), MAX_BATCH):
+            texts = []
+            for raw, length in arrived[start : start + MAX_BATCH]:
+                number += 1
+                texts.append(decode(raw, f"line {number}", length))
             yield texts

@@ -5,12 +5,16 @@ from __future__ import annotations
 import json
 import os
 import shutil
+import signal
 import sqlite3
 import subprocess
 import sys
 from pathlib import Path
 
+import pytest
+
 from tests.conftest import run_cli
+from tests.signals import signal_worker_thread
 
 TODAY = "2026-11-20"
 KEYS = {"text", "label", "confidence", "tool_calls", "answer", "escalated", "timings_ms"}
@@ -52,6 +56,39 @@ def test_when_lines_come_on_stdin_then_each_gets_its_json_in_order_and_no_write_
     assert turns[1]["tool_calls"][0]["status"] == "needs_confirmation"
     assert turns[3]["escalated"] is True
     assert _bills_paid(env) == paid_before
+
+
+@pytest.mark.parametrize("target", ["process", "worker thread"])
+def test_when_ctrl_c_comes_while_ask_jsonl_waits_for_a_line_then_it_exits_130(env: dict[str, str], target: str) -> None:
+    # As from a terminal: a test runner started in the background has Ctrl-C ignored, and a child inherits that.
+    ignored = signal.signal(signal.SIGINT, signal.default_int_handler)
+    try:
+        process = subprocess.Popen(
+            [sys.executable, "-m", "edge_runtime.cli", "ask", "--jsonl"],
+            stdin=subprocess.PIPE,
+            stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE,
+            env={**os.environ, **env},
+        )
+    finally:
+        signal.signal(signal.SIGINT, ignored)
+    try:
+        assert process.stdin is not None and process.stdout is not None
+        process.stdin.write(b"What's my checking balance?\n")
+        process.stdin.flush()
+        assert json.loads(process.stdout.readline())["label"] == "accounts"
+        # Waiting for the next line, with stdin still open.
+        if target == "process":
+            process.send_signal(signal.SIGINT)
+        else:
+            signal_worker_thread(process.pid, signal.SIGINT)
+        assert process.wait(timeout=30) == 130
+        assert process.stderr is not None
+        err = process.stderr.read()
+        assert b"Traceback" not in err and b"Fatal Python error" not in err
+    finally:
+        process.kill()
+        process.communicate()
 
 
 def test_when_a_chat_confirms_a_payment_then_the_bill_is_paid(env: dict[str, str]) -> None:
