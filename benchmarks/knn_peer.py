@@ -45,7 +45,7 @@ def _export_encoder(target: Path) -> None:
             return torch.nn.functional.normalize(pooled, dim=-1)
 
     fp32 = target.with_name("embedder.fp32.onnx")
-    export_fp32(Embedder(), fp32)
+    export_fp32(Embedder(), fp32, outputs=("embedding",))
     quantize_int8(fp32, target, QuantRecipe())
     fp32.unlink()
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import logging
 import warnings
+from collections.abc import Sequence
 from dataclasses import asdict, dataclass
 from pathlib import Path
 from typing import Any
@@ -45,8 +46,17 @@ class QuantRecipe:
         return {**asdict(self), "tool": f"onnxruntime {onnxruntime.__version__}", "opset": OPSET}
 
 
-def export_fp32(model: torch.nn.Module, path: Path, fuse: bool = True, attention: str = "eager") -> None:
-    """Write the router (its encoder as ``model.encoder``) as fp32 ONNX with dynamic batch and sequence."""
+def export_fp32(
+    model: torch.nn.Module,
+    path: Path,
+    fuse: bool = True,
+    attention: str = "eager",
+    outputs: Sequence[str] = OUTPUTS,
+) -> None:
+    """Write the router (its encoder as ``model.encoder``) as fp32 ONNX with dynamic batch and sequence.
+
+    ``outputs`` names what ``model`` returns, one name per tensor: the router's two heads by default.
+    """
     model.eval()
     # Traced from PyTorch's fused SDPA, attention becomes a tangle of Where/IsNaN ops that onnxruntime
     # cannot fuse; the eager implementation (the same math) is exported as one Attention op, which
@@ -63,11 +73,11 @@ def export_fp32(model: torch.nn.Module, path: Path, fuse: bool = True, attention
             (example_ids, example_mask),
             str(raw),
             input_names=["input_ids", "attention_mask"],
-            output_names=list(OUTPUTS),
+            output_names=list(outputs),
             dynamic_axes={
                 "input_ids": {0: "batch", 1: "sequence"},
                 "attention_mask": {0: "batch", 1: "sequence"},
-                **{name: {0: "batch"} for name in OUTPUTS},
+                **{name: {0: "batch"} for name in outputs},
             },
             opset_version=OPSET,
             dynamo=False,
