@@ -266,6 +266,8 @@ def _recent_transactions(data: Data, today: date) -> str:
         if not items:
             return f"Nothing is pending{where}."
         listed = _transactions(items, today, pending=False)
+        if len(items) < data["count"]:
+            return f"You have {count(data['count'], 'pending transaction')}{where}. The latest {len(items)}: {listed}."
         return f"You have {count(data['count'], 'pending transaction')}{where}: {listed}."
     if not items:
         return f"There are no transactions{where} yet."

@@ -218,6 +218,20 @@ CASES: list[tuple[str, str, dict[str, Any], str]] = [
         "You have 1 pending transaction on your checking account: $6.09 at Starbucks today.",
     ),
     (
+        "recent_transactions",
+        "ok",
+        {
+            "account": None,
+            "pending_only": True,
+            "count": 9,
+            "transactions": [
+                _txn("-6.09", "Starbucks", TODAY, pending=True),
+                _txn("-22.69", "Lyft", TODAY, pending=True),
+            ],
+        },
+        "You have 9 pending transactions. The latest 2: $6.09 at Starbucks today and $22.69 at Lyft today.",
+    ),
+    (
         "find_transaction",
         "ok",
         {"merchant": None, "amount": D("42.00"), "period": PERIOD | {"phrase": "yesterday"}, "count": 0, "matches": []},
