@@ -27,6 +27,7 @@ from typing import Any
 import numpy as np
 
 from edge_runtime.manifest import BUILD_COMMAND, Manifest, ModelError
+from edge_runtime.specialists.amounts import ground_amounts
 from edge_runtime.specialists.prompt import render_prompt
 from edge_runtime.tools.schemas import call_schema, tool_choices
 
@@ -69,7 +70,7 @@ class Generation:
 
     label: str
     text: str  # the raw JSON the model wrote
-    call: dict[str, Any]  # parsed: {"name": ..., "arguments": {...}} or {"name": "out_of_scope"}
+    call: dict[str, Any]  # parsed, amounts held to the question: {"name": ..., "arguments": {...}} or out_of_scope
     prompt_tokens: int
     generated_tokens: int
     milliseconds: float
@@ -175,7 +176,10 @@ class SpecialistEngine:
         except json.JSONDecodeError as error:
             # The grammar makes this unreachable unless the call hit MAX_CALL_TOKENS mid-way.
             raise SpecialistError(f"the {label} specialist wrote an incomplete call ({error})") from error
-        return Generation(label, output, call, prompt_tokens, generated, elapsed)
+        grounded = ground_amounts(call, text, previous)
+        if grounded is not call:
+            logger.debug("amounts held to the question: %s", grounded.get("arguments"))
+        return Generation(label, output, grounded, prompt_tokens, generated, elapsed)
 
     def name_scores(self, label: str, text: str, today: date, previous: str | None = None) -> dict[str, float]:
         """The specialist's own logits for each choice's first name token (choices sharing it share it)."""

@@ -197,6 +197,13 @@ def argument_names(tool: str) -> tuple[str, ...]:
     return tuple(_TOOLS[tool][0])
 
 
+def amount_arguments(tool: str) -> tuple[str, ...]:
+    """The arguments of ``tool`` that hold an amount of money; none for an unknown name."""
+    if tool not in _TOOLS:
+        return ()
+    return tuple(name for name, schema in _TOOLS[tool][0].items() if schema is _AMOUNT)
+
+
 def required_arguments(tool: str) -> tuple[str, ...]:
     return _TOOLS[tool][1]
 

@@ -1,0 +1,208 @@
+"""Money the user said, and the specialists' amount arguments held to it.
+
+A 135M-parameter model copies most amounts right, but not all: "Move $5,000,000" came out as 500000,
+"Pay $250 to City Power" lost its amount (and the payment defaulted to the bill's), and "pay my tv bill on
+the 1st" gained one nobody said. An amount is the one argument that must never drift, and the one
+that can be read back from the utterance without a model: ``$1,234.56``, ``1234.56``, ``250 dollars``,
+``40 bucks``, ``four thousand dollars and seventy two cents`` (as speech recognisers write it).
+
+``ground_amounts`` checks a call against what was said, after decoding and before any tool runs:
+
+- one amount said, and the tool's amount argument differs or (for a payment, a transfer or a search for
+  a charge) is missing: the argument becomes the amount said;
+- no amount said, and the call carries one that is neither in the utterance nor in the previous call:
+  an optional argument is dropped (a required one stays, for the tool and the confirmation to show);
+- several amounts said: the call is left as the model wrote it.
+
+Amounts are written as the contract wants them: digits, no separators, cents only when said.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from decimal import Decimal, InvalidOperation
+from typing import Any
+
+from edge_runtime.tools.schemas import AMOUNT_PATTERN, amount_arguments, argument_names, required_arguments
+
+#: Tools whose amount is the request itself ("pay $50", "find the $42 charge"): a missing one is filled
+#: in from the utterance. ``list_card_transactions``' ``min_amount`` is only corrected, never added: "$35"
+#: in a question about purchases does not mean "over $35".
+FILLED_WHEN_MISSING = frozenset({"pay_bill", "transfer", "find_transaction"})
+
+_UNITS = {
+    word: value
+    for value, word in enumerate(
+        (
+            "zero", "one", "two", "three", "four", "five", "six", "seven", "eight", "nine", "ten", "eleven",
+            "twelve", "thirteen", "fourteen", "fifteen", "sixteen", "seventeen", "eighteen", "nineteen",
+        )
+    )
+}  # fmt: skip
+_TENS = {
+    word: 10 * (index + 2)
+    for index, word in enumerate(("twenty", "thirty", "forty", "fifty", "sixty", "seventy", "eighty", "ninety"))
+}
+_SCALES = {"hundred": 100, "thousand": 1_000, "million": 1_000_000}
+_SYMBOL_SCALES = {"k": 1_000, "thousand": 1_000, "million": 1_000_000}
+_CURRENCY_WORDS = frozenset({"dollar", "dollars", "buck", "bucks"})
+_CENT_WORDS = frozenset({"cent", "cents"})
+
+_TOKEN_RE = re.compile(r"\$\s?\d[\d,]*(?:\.\d+)?|\d[\d,]*(?:\.\d+)?|[a-z]+")
+_SYMBOL_RE = re.compile(r"^\$\s?(\d{1,3}(?:,\d{3})+|\d+)(?:\.(\d{1,2}))?$")
+_DIGITS_RE = re.compile(r"^(\d{1,3}(?:,\d{3})+|\d+)(?:\.(\d{1,2}))?$")
+_AMOUNT_RE = re.compile(AMOUNT_PATTERN)
+
+
+def _number_word(token: str) -> bool:
+    return (
+        token in _UNITS or token in _TENS or token in _SCALES or token in ("a", "and") or bool(_DIGITS_RE.match(token))
+    )
+
+
+def _words_value(tokens: list[str]) -> int | None:
+    """``four thousand two hundred and five`` -> 4205; None when the words are not one number."""
+    total = current = 0
+    seen = False
+    for token in tokens:
+        if token == "and":
+            continue
+        if token == "a":
+            current += 1  # "a hundred", "a thousand"
+        elif token in _UNITS:
+            current += _UNITS[token]
+        elif token in _TENS:
+            current += _TENS[token]
+        elif token == "hundred":
+            current = (current or 1) * 100
+        elif token in _SCALES:
+            total += (current or 1) * _SCALES[token]
+            current = 0
+        elif (digits := _DIGITS_RE.match(token)) and digits.group(2) is None:
+            current += int(digits.group(1).replace(",", ""))
+        else:
+            return None
+        seen = True
+    return total + current if seen else None
+
+
+def _written(dollars: int, cents: str | None) -> str:
+    """The contract's form: ``1234``, or ``1234.50`` when cents were said."""
+    if cents is None:
+        return str(dollars)
+    return f"{dollars}.{cents.ljust(2, '0')}"
+
+
+def _scaled(digits: str, decimals: str | None, scale: int) -> str:
+    value = Decimal(digits.replace(",", "") + (f".{decimals}" if decimals else "")) * scale
+    return str(int(value)) if value == value.to_integral_value() else f"{value:.2f}"
+
+
+def _run_before(tokens: list[str], end: int) -> list[str]:
+    start = end
+    while start > 0 and _number_word(tokens[start - 1]):
+        start -= 1
+    run = tokens[start:end]
+    # "and fifty dollars" and "a forty dollar charge" start at the number; "a hundred dollars" is 100.
+    while run and (run[0] == "and" or (run[0] == "a" and (len(run) < 2 or run[1] not in _SCALES))):
+        run = run[1:]
+    return run
+
+
+def money_said(text: str) -> list[str]:
+    """The amounts of money in ``text``, in order, each once, in the contract's form."""
+    tokens = _TOKEN_RE.findall(text.lower())
+    found: list[str] = []
+    index = 0
+    while index < len(tokens):
+        token = tokens[index]
+        amount: str | None = None
+        symbol = _SYMBOL_RE.match(token)
+        digits = _DIGITS_RE.match(token)
+        if symbol:
+            following = tokens[index + 1] if index + 1 < len(tokens) else ""
+            if following in _SYMBOL_SCALES:  # "$5k", "$1.5 million"
+                amount = _scaled(symbol.group(1), symbol.group(2), _SYMBOL_SCALES[following])
+                index += 1
+            else:
+                amount = _written(int(symbol.group(1).replace(",", "")), symbol.group(2))
+            if index + 1 < len(tokens) and tokens[index + 1] in _CURRENCY_WORDS:
+                index += 1  # "$50 dollars"
+        elif digits and digits.group(2) is not None and len(digits.group(2)) == 2:
+            # "pay 60.50 to cox": a number with two decimals is money in a banking question.
+            if index + 1 >= len(tokens) or tokens[index + 1] not in _CURRENCY_WORDS:
+                amount = _written(int(digits.group(1).replace(",", "")), digits.group(2))
+        elif token in _CURRENCY_WORDS:
+            run = _run_before(tokens, index)
+            run_digits = _DIGITS_RE.match(run[-1]) if len(run) == 1 else None
+            dollars = _words_value(run) if run_digits is None or run_digits.group(2) is None else None
+            cents: str | None = run_digits.group(2) if run_digits is not None else None
+            if run_digits is not None and cents is not None:
+                dollars = int(run_digits.group(1).replace(",", ""))
+            if dollars is not None:
+                # "... dollars and seventy two cents"
+                after = index + 1
+                if after < len(tokens) and tokens[after] == "and":
+                    after += 1
+                stop = after
+                while stop < len(tokens) and _number_word(tokens[stop]) and tokens[stop] != "and":
+                    stop += 1
+                if stop > after and stop < len(tokens) and tokens[stop] in _CENT_WORDS:
+                    value = _words_value(tokens[after:stop])
+                    if value is not None and value < 100:
+                        cents = f"{value:02d}"
+                        index = stop
+                amount = _written(dollars, cents)
+        if amount is not None and not any(_same(amount, earlier) for earlier in found):
+            found.append(amount)
+        index += 1
+    return found
+
+
+def _same(a: str, b: str) -> bool:
+    try:
+        return Decimal(a) == Decimal(b)
+    except InvalidOperation:
+        return False
+
+
+def _numbers_in(text: str) -> list[str]:
+    return [token.replace(",", "") for token in _TOKEN_RE.findall(text.lower()) if _DIGITS_RE.match(token)]
+
+
+def _previous_values(previous: str | None) -> list[str]:
+    if previous is None:
+        return []
+    try:
+        arguments = json.loads(previous).get("arguments") or {}
+    except (ValueError, AttributeError):
+        return []
+    return [value for value in arguments.values() if isinstance(value, str)]
+
+
+def ground_amounts(call: dict[str, Any], text: str, previous: str | None = None) -> dict[str, Any]:
+    """``call`` with its amount arguments held to the money said in ``text`` (see the module's rules)."""
+    name = call.get("name")
+    arguments = call.get("arguments")
+    if not isinstance(name, str) or not isinstance(arguments, dict):
+        return call
+    names = amount_arguments(name)
+    if not names:
+        return call
+    said = money_said(text)
+    grounded = dict(arguments)
+    for argument in names:
+        written = grounded.get(argument)
+        if len(said) == 1 and _AMOUNT_RE.match(said[0]):
+            differs = written is not None and not _same(written, said[0])
+            if differs or (written is None and name in FILLED_WHEN_MISSING):
+                grounded[argument] = said[0]
+        elif not said and written is not None and argument not in required_arguments(name):
+            known = _numbers_in(text) + _previous_values(previous)
+            if not any(_same(written, value) for value in known):
+                del grounded[argument]
+    if grounded == arguments:
+        return call
+    # In the contract's argument order, as the model writes them.
+    return {**call, "arguments": {key: grounded[key] for key in argument_names(name) if key in grounded}}
