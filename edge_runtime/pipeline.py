@@ -18,6 +18,7 @@ from edge_runtime.conversation import Conversation, is_follow_up, is_no, is_retr
 from edge_runtime.escalation import NOT_CONNECTED_ANSWER, NOTHING_TO_RETRY_ANSWER, Escalated, Escalator
 from edge_runtime.labels import ESCALATE
 from edge_runtime.router import Route
+from edge_runtime.specialists.accounts import unsupported_account, unsupported_account_answer
 from edge_runtime.specialists.engine import Generation, SpecialistError
 from edge_runtime.tools.answers import render_answer
 from edge_runtime.tools.calls import ToolArgumentError, ToolCall, ToolResult
@@ -226,7 +227,12 @@ class Assistant:
             self._escalated(turn, conversation, clock.time("relay", lambda: escalate(text)), prefix)
             return
         call = ToolCall.from_dict(generation.call)
-        result = clock.time("tools", lambda: self.toolbox.run(call))
+        unsupported = unsupported_account(text, generation.call)
+        if unsupported is not None:
+            # The grammar let the specialist name only the accounts the tools know; this one isn't.
+            result = ToolResult(call.name, call.arguments, "error", message=unsupported_account_answer(unsupported))
+        else:
+            result = clock.time("tools", lambda: self.toolbox.run(call))
         turn.tool_calls.append(_call_entry(result))
         if result.status in ("ok", "needs_confirmation"):
             conversation.last_label = label

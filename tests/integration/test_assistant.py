@@ -167,3 +167,36 @@ def test_when_help_is_asked_then_the_answer_names_the_article_it_comes_from(assi
     turn = assistant.ask("How do I verify my identity?", Conversation())
     assert turn.tool_calls[0]["name"] == "search_help"
     assert turn.answer.startswith("From our help article 'Verifying your identity':")
+
+
+@pytest.mark.parametrize(
+    "case",
+    [
+        ("Pay $80 to City Power", "pay_bill", "80", "$80.00"),
+        ("Move $5,000,000 from checking to savings", "transfer", "5000000", "$5,000,000.00"),
+        ("transfer four thousand dollars and seventy two cents from savings to checking", "transfer", "4000.72", None),
+    ],
+)
+def test_when_an_amount_is_said_then_the_call_and_the_answer_carry_that_amount(
+    assistant: Assistant, bank: SqliteBank, case: tuple[str, str, str, str | None]
+) -> None:
+    text, tool, amount, said = case
+    before = _checking(bank)
+    turn = assistant.ask(text, Conversation())
+    (call,) = turn.tool_calls
+    assert (call["name"], Decimal(call["arguments"]["amount"])) == (tool, Decimal(amount))
+    assert call["status"] in ("needs_confirmation", "error")
+    if said is not None:
+        assert said in turn.answer
+    assert _checking(bank) == before
+
+
+def test_when_an_account_the_tools_cannot_see_is_asked_about_then_no_other_accounts_figures_are_given(
+    assistant: Assistant,
+) -> None:
+    turn = assistant.ask("What's the balance of my brokerage account?", Conversation())
+    assert [(call["name"], call["status"]) for call in turn.tool_calls] == [("get_balance", "error")]
+    assert turn.answer == (
+        "I can only see your checking, savings and credit card accounts here, so I can't answer for your "
+        "brokerage account."
+    )
