@@ -54,8 +54,23 @@ _YES: Final[frozenset[str]] = frozenset(
 _NO: Final[frozenset[str]] = frozenset(
     {"no", "nope", "nah", "n", "cancel", "stop", "don't", "dont", "do not", "never mind", "nevermind", "no thanks"}
 )
-# A short reply that builds on the previous question: "and last month?", "what about dining?".
-_FOLLOW_UP = re.compile(r"^(and|also|what about|how about|same for|same thing for|what of|now|then)\b")
+# Openers that carry nothing: "hey, and last month?" leans on the previous question as "and last month?" does.
+_OPENER = re.compile(
+    r"^(?:(?:hey there|hey|hi|hello|ok so|okay so|ok|okay|so|um|uh|er|well|oh|alright|all right|right|"
+    r"quick question|great|cool|perfect|thanks|thank you|wait|no wait|hmm)\s+)+"
+)
+# A short reply that builds on the previous question: "and last month?", "what about dining?", an
+# amendment of the call waiting for a yes ("actually make it $50", "$60 instead"), or one that points back
+# at it ("freeze it", "is it frozen?").
+_FOLLOW_UP = re.compile(
+    r"^(and|also|what about|how about|same|what of|now|then|actually|instead|only|just the|just for|"
+    r"make it|make that|change it|change that|change the|do it|do that|do the same|schedule it|try|"
+    r"the (day|week|month|year|one) before|which ones?|those|that one)\b"
+    r"|\b(instead|too|as well|only)$"
+)
+# A very short reply that points back ("freeze it", "is it frozen?"); in a longer one, "it" is more often
+# something the reply itself names ("my card arrived, turn it on").
+_POINTS_BACK = re.compile(r"\b(it|them|that one|those)\b")
 # Asking to send the last unanswered question to the cloud assistant again.
 _RETRY: Final[frozenset[str]] = frozenset(
     {"try again", "retry", "try that again", "try it again", "again", "send it again", "ask again", "ask it again"}
@@ -84,8 +99,11 @@ def is_retry(text: str) -> bool:
 
 def is_follow_up(text: str) -> bool:
     """True for a short reply that only makes sense after the previous question."""
-    normalised = _normalised(text)
-    return bool(_FOLLOW_UP.match(normalised)) and len(normalised.split()) <= 8
+    normalised = _OPENER.sub("", _normalised(text))
+    words = len(normalised.split())
+    return (bool(_FOLLOW_UP.search(normalised)) and words <= 8) or (
+        bool(_POINTS_BACK.search(normalised)) and words <= 4
+    )
 
 
 @dataclass

@@ -167,6 +167,7 @@ class Assistant:
         escalate: Callable[..., Escalated],
     ) -> None:
         prefix = ""
+        replaced: str | None = None  # the tool of a write this reply cancelled, if any
         # A question the relay didn't answer waits for "try again" for one turn only.
         retry, conversation.retry = conversation.retry, None
         if conversation.pending is not None:
@@ -185,6 +186,7 @@ class Assistant:
                 return
             # Anything but a yes cancels; a new question is then answered as usual.
             prefix = "I didn't go ahead with that. "
+            replaced = pending.call.name
         if not text:
             turn.answer = EMPTY_ANSWER
             return
@@ -205,10 +207,12 @@ class Assistant:
         route = clock.time("route", lambda: self.router.route_one(text))
         label = route.label
         previous = None
+        follow_up = False
         if conversation.last_call is not None and conversation.last_label is not None:
             if is_follow_up(text):
                 label = conversation.last_label  # "and last month?" belongs to the previous question
                 previous = conversation.last_call
+                follow_up = label != route.label
             elif label == conversation.last_label:
                 previous = conversation.last_call
         turn.label, turn.confidence = label, route.confidence
@@ -218,9 +222,21 @@ class Assistant:
             return
 
         today = self.clock.today()
-        prior = clock.time("route", lambda: self.router.choice_prior(route, label, previous))
+        specialist: str = label
+        prior = clock.time("route", lambda: self.router.choice_prior(route, specialist, previous))
         before_stage("specialist")
-        generation = clock.time("specialist", lambda: self.specialists.generate(label, text, today, previous, prior))
+        generation = clock.time(
+            "specialist", lambda: self.specialists.generate(specialist, text, today, previous, prior)
+        )
+        routed = route.label
+        if generation.call.get("name") == OUT_OF_SCOPE and follow_up and routed is not None and routed != ESCALATE:
+            # Read as a follow-up, but the previous question's specialist has no tool for it ("actually,
+            # what's my savings balance?" after a bill): a new question, for the specialist it was routed to.
+            specialist = turn.label = routed
+            prior = clock.time("route", lambda: self.router.choice_prior(route, specialist, None))
+            generation = clock.time(
+                "specialist", lambda: self.specialists.generate(specialist, text, today, None, prior)
+            )
         turn.timings_ms["specialist_tokens"] = float(generation.generated_tokens)
         if generation.call.get("name") == OUT_OF_SCOPE:
             before_stage("relay")
@@ -235,10 +251,12 @@ class Assistant:
             result = clock.time("tools", lambda: self.toolbox.run(call))
         turn.tool_calls.append(_call_entry(result))
         if result.status in ("ok", "needs_confirmation"):
-            conversation.last_label = label
+            conversation.last_label = specialist
             conversation.last_call = canonical_json(result.name, generation.call.get("arguments", {}))
         if result.status == "needs_confirmation" and confirmations:
             conversation.pending = result.pending
+        if result.status == "needs_confirmation" and result.name == replaced:
+            prefix = ""  # "actually make it $50": the new question takes the old one's place
         turn.answer = prefix + clock.time("answer", lambda: self._render(result))
 
     @staticmethod

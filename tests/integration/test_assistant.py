@@ -200,3 +200,28 @@ def test_when_an_account_the_tools_cannot_see_is_asked_about_then_no_other_accou
         "I can only see your checking, savings and credit card accounts here, so I can't answer for your "
         "brokerage account."
     )
+
+
+def test_when_the_user_amends_a_payment_before_saying_yes_then_the_amended_one_is_paid(
+    assistant: Assistant, bank: SqliteBank
+) -> None:
+    conversation = Conversation()
+    before = _checking(bank)
+    assistant.ask("Pay the electricity bill", conversation)
+    amended = assistant.ask("actually make it $50", conversation)
+    assert [(call["name"], call["status"]) for call in amended.tool_calls] == [
+        ("pay_bill", "cancelled"),
+        ("pay_bill", "needs_confirmation"),
+    ]
+    assert amended.answer.startswith("Pay $50.00 to City Power")
+    assert _checking(bank) == before
+    assistant.ask("yes", conversation)
+    assert before - _checking(bank) == Decimal("50.00")
+
+
+def test_when_a_new_question_reads_like_a_follow_up_then_its_own_specialist_answers(assistant: Assistant) -> None:
+    conversation = Conversation()
+    assistant.ask("How much did I spend on dining last month?", conversation)
+    turn = assistant.ask("actually, what's my checking balance?", conversation)
+    assert turn.label == "accounts"
+    assert [(call["name"], call["arguments"]) for call in turn.tool_calls] == [("get_balance", {"account": "checking"})]

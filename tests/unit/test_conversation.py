@@ -35,6 +35,16 @@ def test_when_the_reply_is_a_plain_no_then_it_is_recognised(reply: str) -> None:
         ("how much did I spend on groceries last month?", False),
         ("and then I want to know how much I spent on every category over the whole of last year", False),
         ("android pay top up", False),
+        ("hey, and what about last week?", True),
+        ("actually make it $50", True),
+        ("$60 instead", True),
+        ("do it on Friday instead", True),
+        ("Visa credit card too?", True),
+        ("freeze it", True),
+        ("is it frozen?", True),
+        ("my card arrived, can you turn it on please", False),
+        ("change the due date of my phone bill", True),
+        ("what's the balance of my savings account?", False),
     ],
 )
 def test_when_an_utterance_leans_on_the_previous_one_then_it_is_a_follow_up(text: str, expected: bool) -> None:
