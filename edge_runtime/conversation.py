@@ -59,18 +59,19 @@ _OPENER = re.compile(
     r"^(?:(?:hey there|hey|hi|hello|ok so|okay so|ok|okay|so|um|uh|er|well|oh|alright|all right|right|"
     r"quick question|great|cool|perfect|thanks|thank you|wait|no wait|hmm)\s+)+"
 )
-# A short reply that builds on the previous question: "and last month?", "what about dining?", an
-# amendment of the call waiting for a yes ("actually make it $50", "$60 instead"), or one that points back
-# at it ("freeze it", "is it frozen?").
+# A short reply that builds on the previous question: "and last month?", "what about dining?", or an
+# amendment of the call waiting for a yes ("actually make it $50", "$60 instead").
 _FOLLOW_UP = re.compile(
     r"^(and|also|what about|how about|same|what of|now|then|actually|instead|only|just the|just for|"
     r"make it|make that|change it|change that|change the|do it|do that|do the same|schedule it|try|"
     r"the (day|week|month|year|one) before|which ones?|those|that one)\b"
-    r"|\b(instead|too|as well|only)$"
+    r"|\binstead$"
 )
-# A very short reply that points back ("freeze it", "is it frozen?"); in a longer one, "it" is more often
-# something the reply itself names ("my card arrived, turn it on").
-_POINTS_BACK = re.compile(r"\b(it|them|that one|those)\b")
+# Weaker signs: a reply that ends like an addition ("Visa credit card too?", "top 5 only"), or a very
+# short one that points back ("freeze it", "is it frozen?"). "It's" is left out: "it's my checking
+# balance" is a question of its own (as a recogniser hears "what's my checking balance").
+_ADDS_ON = re.compile(r"\b(too|as well|only)$")
+_POINTS_BACK = re.compile(r"\b(it(?!')|them|that one|those)\b")
 # Asking to send the last unanswered question to the cloud assistant again.
 _RETRY: Final[frozenset[str]] = frozenset(
     {"try again", "retry", "try that again", "try it again", "again", "send it again", "ask again", "ask it again"}
@@ -100,10 +101,15 @@ def is_retry(text: str) -> bool:
 def is_follow_up(text: str) -> bool:
     """True for a short reply that only makes sense after the previous question."""
     normalised = _OPENER.sub("", _normalised(text))
+    return bool(_FOLLOW_UP.search(normalised)) and len(normalised.split()) <= 8
+
+
+def may_follow_up(text: str) -> bool:
+    """True for a short reply that probably builds on the previous question, unless it is clearly about
+    something else (the caller asks the router)."""
+    normalised = _OPENER.sub("", _normalised(text))
     words = len(normalised.split())
-    return (bool(_FOLLOW_UP.search(normalised)) and words <= 8) or (
-        bool(_POINTS_BACK.search(normalised)) and words <= 4
-    )
+    return (bool(_ADDS_ON.search(normalised)) and words <= 8) or (bool(_POINTS_BACK.search(normalised)) and words <= 4)
 
 
 @dataclass

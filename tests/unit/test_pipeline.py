@@ -27,9 +27,10 @@ from edge_runtime.tools.toolbox import Toolbox
 class ScriptedRouter:
     labels: dict[str, str]
     priors: list[tuple[str, str, str | None]] = field(default_factory=list)
+    confidences: dict[str, float] = field(default_factory=dict)
 
     def route_one(self, text: str) -> Route:
-        return Route(text=text, label=self.labels.get(text, "escalate"), confidence=0.9)
+        return Route(text=text, label=self.labels.get(text, "escalate"), confidence=self.confidences.get(text, 0.9))
 
     def choice_prior(self, route: Route, label: str, previous: str | None = None) -> dict[str, float] | None:
         self.priors.append((route.text, label, previous))
@@ -66,7 +67,10 @@ def _assistant(bank: SqliteBank, clock: FixedClock, specialists: ScriptedSpecial
             "and last month?": "accounts",  # the router alone would get this wrong
             "pay the gas company": "bill_payments",
             "anything outside": "card_spending",
-        }
+            "checking too": "accounts",
+            "actually what's my checking balance": "accounts",
+        },
+        confidences={"checking too": 0.5},
     )
     return Assistant(router, specialists, Toolbox(bank, clock), clock)
 
@@ -81,6 +85,8 @@ def specialists() -> ScriptedSpecialists:
             "and last month?": SPEND_LAST,
             "pay the gas company": {"name": "pay_bill", "arguments": {"payee": "gas company"}},
             "anything outside": {"name": "out_of_scope"},
+            "checking too": BALANCE,
+            "actually what's my checking balance": BALANCE,
         }
     )
 
@@ -244,3 +250,37 @@ def test_when_each_turn_ends_then_the_app_hears_of_it_answered_or_not(
         assistant.ask("a question it fails on", Conversation())
 
     assert len(ended) == 2
+
+
+def test_when_a_reply_only_may_follow_up_then_it_does_unless_the_router_is_sure_of_another_category(
+    bank: SqliteBank, clock: FixedClock, specialists: ScriptedSpecialists
+) -> None:
+    assistant = _assistant(bank, clock, specialists)
+    conversation = Conversation()
+    assistant.ask("groceries this month", conversation)
+    assistant.ask("checking too", conversation)  # routed to accounts at 0.5
+    assert specialists.seen[-1][0] == "card_spending"
+    router: Any = assistant.router
+    router.confidences["checking too"] = 0.9
+    assistant.ask("checking too", conversation)
+    assert specialists.seen[-1] == ("accounts", "checking too", None)
+
+
+def test_when_the_previous_specialist_has_no_tool_for_a_follow_up_then_the_routed_one_answers(
+    bank: SqliteBank, clock: FixedClock, specialists: ScriptedSpecialists
+) -> None:
+    specialists.calls["actually what's my checking balance"] = {"name": "out_of_scope"}
+    assistant = _assistant(bank, clock, specialists)
+    conversation = Conversation()
+    assistant.ask("groceries this month", conversation)
+
+    def generate(label: str, text: str, today: date, previous: str | None = None, prior: Any = None) -> Generation:
+        specialists.seen.append((label, text, previous))
+        call = BALANCE if label == "accounts" else {"name": "out_of_scope"}
+        return Generation(label, json.dumps(call), call, 20, 15, 1.0)
+
+    assistant.specialists.generate = generate  # type: ignore[method-assign]
+    turn = assistant.ask("actually what's my checking balance", conversation)
+    assert [seen[0] for seen in specialists.seen[-2:]] == ["card_spending", "accounts"]
+    assert specialists.seen[-1][2] is None
+    assert (turn.label, turn.escalated, turn.tool_calls[0]["name"]) == ("accounts", False, "get_balance")
