@@ -4,7 +4,24 @@ from __future__ import annotations
 
 import ctypes
 import os
+import signal
+import subprocess
+from collections.abc import Sequence
 from pathlib import Path
+from typing import Any
+
+
+def start_as_from_a_terminal(command: Sequence[str], **options: Any) -> subprocess.Popen[bytes]:
+    """``subprocess.Popen(command, **options)`` with Ctrl-C handled, as a shell in a terminal starts it.
+
+    A shell that runs the tests in the background starts them with SIGINT ignored, which a child inherits
+    (and Python then installs no handler for it); a handled signal is not inherited.
+    """
+    ignored = signal.signal(signal.SIGINT, signal.default_int_handler)
+    try:
+        return subprocess.Popen(command, **options)
+    finally:
+        signal.signal(signal.SIGINT, ignored)
 
 
 def _blocked(task: Path, signum: int) -> bool:

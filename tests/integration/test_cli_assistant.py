@@ -14,7 +14,7 @@ from pathlib import Path
 import pytest
 
 from tests.conftest import run_cli
-from tests.signals import signal_worker_thread
+from tests.signals import signal_worker_thread, start_as_from_a_terminal
 
 TODAY = "2026-11-20"
 KEYS = {"text", "label", "confidence", "tool_calls", "answer", "escalated", "timings_ms"}
@@ -60,18 +60,13 @@ def test_when_lines_come_on_stdin_then_each_gets_its_json_in_order_and_no_write_
 
 @pytest.mark.parametrize("target", ["process", "worker thread"])
 def test_when_ctrl_c_comes_while_ask_jsonl_waits_for_a_line_then_it_exits_130(env: dict[str, str], target: str) -> None:
-    # As from a terminal: a test runner started in the background has Ctrl-C ignored, and a child inherits that.
-    ignored = signal.signal(signal.SIGINT, signal.default_int_handler)
-    try:
-        process = subprocess.Popen(
-            [sys.executable, "-m", "edge_runtime.cli", "ask", "--jsonl"],
-            stdin=subprocess.PIPE,
-            stdout=subprocess.PIPE,
-            stderr=subprocess.PIPE,
-            env={**os.environ, **env},
-        )
-    finally:
-        signal.signal(signal.SIGINT, ignored)
+    process = start_as_from_a_terminal(
+        [sys.executable, "-m", "edge_runtime.cli", "ask", "--jsonl"],
+        stdin=subprocess.PIPE,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        env={**os.environ, **env},
+    )
     try:
         assert process.stdin is not None and process.stdout is not None
         process.stdin.write(b"What's my checking balance?\n")

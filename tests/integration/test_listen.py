@@ -27,6 +27,7 @@ from edge_runtime.speech import Transcriber
 from edge_runtime.speech.endpoint import Endpointer
 from edge_runtime.speech.microphone import Microphone, list_input_devices
 from tests.conftest import run_cli
+from tests.signals import start_as_from_a_terminal
 from tests.speech_helpers import say, silence, write_wav
 
 TODAY = "2026-11-20"
@@ -145,18 +146,12 @@ def test_when_the_user_presses_ctrl_c_then_listen_exits_0_without_a_traceback(
     tmp_path: Path, env: dict[str, str]
 ) -> None:
     wav = write_wav(tmp_path / "long.wav", silence(60.0))
-    # As from a terminal: a shell that runs the tests in the background starts them with Ctrl-C ignored,
-    # which a child inherits (and Python then installs no handler for it); a handled signal is not inherited.
-    ignored = signal.signal(signal.SIGINT, signal.default_int_handler)
-    try:
-        process = subprocess.Popen(
-            [sys.executable, "-m", "edge_runtime.cli", "listen", "--input", str(wav)],
-            stdout=subprocess.PIPE,
-            stderr=subprocess.PIPE,
-            env={**os.environ, **env},
-        )
-    finally:
-        signal.signal(signal.SIGINT, ignored)
+    process = start_as_from_a_terminal(
+        [sys.executable, "-m", "edge_runtime.cli", "listen", "--input", str(wav)],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        env={**os.environ, **env},
+    )
     try:
         assert process.stdout is not None
         assert process.stdout.readline().startswith(b"Replaying ")
