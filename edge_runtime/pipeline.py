@@ -239,6 +239,7 @@ class Assistant:
             # what's my savings balance?" after a bill): a new question, for the specialist it was routed to.
             specialist = turn.label = routed
             prior = clock.time("route", lambda: self.router.choice_prior(route, specialist, None))
+            before_stage("specialist")
             generation = clock.time(
                 "specialist", lambda: self.specialists.generate(specialist, text, today, None, prior)
             )
