@@ -110,6 +110,30 @@ def _run_before(tokens: list[str], end: int) -> list[str]:
     return run
 
 
+def _dollars_before(tokens: list[str], index: int) -> tuple[int, str | None] | None:
+    """Dollars and cents said before the currency word at ``index``: "250", "20.50", "four thousand"."""
+    run = _run_before(tokens, index)
+    digits = _DIGITS_RE.match(run[-1]) if len(run) == 1 else None
+    if digits is not None and digits.group(2) is not None:
+        return int(digits.group(1).replace(",", "")), digits.group(2)
+    dollars = _words_value(run)
+    return None if dollars is None else (dollars, None)
+
+
+def _cents_after(tokens: list[str], index: int) -> tuple[str, int] | None:
+    """Cents said after the currency word at ``index`` ("... and seventy two cents"), and the index of "cents"."""
+    start = index + 1
+    if start < len(tokens) and tokens[start] == "and":
+        start += 1
+    stop = start
+    while stop < len(tokens) and _number_word(tokens[stop]) and tokens[stop] != "and":
+        stop += 1
+    if stop == start or stop >= len(tokens) or tokens[stop] not in _CENT_WORDS:
+        return None
+    value = _words_value(tokens[start:stop])
+    return None if value is None or value >= 100 else (f"{value:02d}", stop)
+
+
 def money_said(text: str) -> list[str]:
     """The amounts of money in ``text``, in order, each once, in the contract's form."""
     tokens = _TOKEN_RE.findall(text.lower())
@@ -117,11 +141,9 @@ def money_said(text: str) -> list[str]:
     index = 0
     while index < len(tokens):
         token = tokens[index]
+        following = tokens[index + 1] if index + 1 < len(tokens) else ""
         amount: str | None = None
-        symbol = _SYMBOL_RE.match(token)
-        digits = _DIGITS_RE.match(token)
-        if symbol:
-            following = tokens[index + 1] if index + 1 < len(tokens) else ""
+        if symbol := _SYMBOL_RE.match(token):
             if following in _SYMBOL_SCALES:  # "$5k", "$1.5 million"
                 amount = _scaled(symbol.group(1), symbol.group(2), _SYMBOL_SCALES[following])
                 index += 1
@@ -129,31 +151,15 @@ def money_said(text: str) -> list[str]:
                 amount = _written(int(symbol.group(1).replace(",", "")), symbol.group(2))
             if index + 1 < len(tokens) and tokens[index + 1] in _CURRENCY_WORDS:
                 index += 1  # "$50 dollars"
-        elif digits and digits.group(2) is not None and len(digits.group(2)) == 2:
+        elif (digits := _DIGITS_RE.match(token)) and len(digits.group(2) or "") == 2:
             # "pay 60.50 to cox": a number with two decimals is money in a banking question.
-            if index + 1 >= len(tokens) or tokens[index + 1] not in _CURRENCY_WORDS:
+            if following not in _CURRENCY_WORDS:
                 amount = _written(int(digits.group(1).replace(",", "")), digits.group(2))
-        elif token in _CURRENCY_WORDS:
-            run = _run_before(tokens, index)
-            run_digits = _DIGITS_RE.match(run[-1]) if len(run) == 1 else None
-            dollars = _words_value(run) if run_digits is None or run_digits.group(2) is None else None
-            cents: str | None = run_digits.group(2) if run_digits is not None else None
-            if run_digits is not None and cents is not None:
-                dollars = int(run_digits.group(1).replace(",", ""))
-            if dollars is not None:
-                # "... dollars and seventy two cents"
-                after = index + 1
-                if after < len(tokens) and tokens[after] == "and":
-                    after += 1
-                stop = after
-                while stop < len(tokens) and _number_word(tokens[stop]) and tokens[stop] != "and":
-                    stop += 1
-                if stop > after and stop < len(tokens) and tokens[stop] in _CENT_WORDS:
-                    value = _words_value(tokens[after:stop])
-                    if value is not None and value < 100:
-                        cents = f"{value:02d}"
-                        index = stop
-                amount = _written(dollars, cents)
+        elif token in _CURRENCY_WORDS and (said := _dollars_before(tokens, index)) is not None:
+            dollars, cents = said
+            if cents is None and (after := _cents_after(tokens, index)) is not None:
+                cents, index = after
+            amount = _written(dollars, cents)
         if amount is not None and not any(_same(amount, earlier) for earlier in found):
             found.append(amount)
         index += 1
