@@ -60,3 +60,71 @@ def unsupported_account_answer(kind: str) -> str:
         f"I can only see your checking, savings and credit card accounts here, so I can't answer for your "
         f"{kind} account."
     )
+
+
+# Own accounts as said after a preposition that gives a transfer's direction ("from savings", "into my
+# savings account", "to the credit card"). A payee ("to Alex", "to Sam's savings") is not one of them.
+_OWN_ACCOUNTS: dict[str, str] = {
+    "checking": r"checking|chequing|current account|main account|everyday account|primary account|spending account",
+    "savings": r"high[- ]yield savings|savings|high[- ]yield|rainy day fund|rainy day",
+    "credit_card": r"credit card|credit|visa|mastercard|rewards card",
+}
+#: How ``transfer``'s ``to`` names an own account (it may also be a payee's name).
+_DESTINATION_NAMES: dict[str, str] = {"checking": "checking", "savings": "savings", "credit_card": "credit card"}
+_SOURCE_WORDS = ("from", "out of")
+_DIRECTION_RE = re.compile(
+    r"\b(?P<preposition>from|out of|to|into|in|onto|towards?)\s+(?:my\s+|the\s+|our\s+)?(?:"
+    + "|".join(f"(?P<{account}>{words})" for account, words in _OWN_ACCOUNTS.items())
+    + r")(?!\w)",
+    re.IGNORECASE,
+)
+
+
+def said_direction(text: str) -> tuple[str | None, str | None]:
+    """The own accounts ``text`` moves money from and to, each None unless said exactly once."""
+    sources: set[str] = set()
+    destinations: set[str] = set()
+    for match in _DIRECTION_RE.finditer(text):
+        account = next(name for name in _OWN_ACCOUNTS if match.group(name))
+        (sources if match.group("preposition").lower() in _SOURCE_WORDS else destinations).add(account)
+    source = sources.pop() if len(sources) == 1 else None
+    destination = destinations.pop() if len(destinations) == 1 else None
+    return (None, None) if source is not None and source == destination else (source, destination)
+
+
+def ground_transfer_accounts(call: dict[str, Any], text: str) -> dict[str, Any]:
+    """A ``transfer`` call with its direction held to the accounts ``text`` names.
+
+    The model reverses a transfer now and then ("transfer -50 to savings" came out as savings to
+    checking). An account said after "from" is the source, one said after "to", "into" or "in" the
+    destination; the account the call has on the other side moves over when the model swapped them.
+    Anything else in the call stays as written, and a call that already agrees is returned as is.
+    """
+    arguments = call.get("arguments")
+    if call.get("name") != "transfer" or not isinstance(arguments, dict):
+        return call
+    source, destination = said_direction(text)
+    written_from = arguments.get("from_account")
+    written_to = _own_account(arguments.get("to"))
+    grounded = dict(arguments)
+    if destination is not None and written_to != destination:
+        grounded["to"] = _DESTINATION_NAMES[destination]
+        if written_from == destination:
+            # Swapped: the source is what the model wrote as the destination, or, when that was a payee's
+            # name, the usual one (money goes to checking from savings, anywhere else from checking).
+            grounded["from_account"] = written_to or ("savings" if destination == "checking" else "checking")
+    if source is not None and grounded.get("from_account") != source:
+        if destination is None and written_to == source and written_from in ACCOUNTS:
+            grounded["to"] = _DESTINATION_NAMES[written_from]  # swapped the other way
+        grounded["from_account"] = source
+    if grounded == arguments:
+        return call
+    return {**call, "arguments": {key: grounded[key] for key in arguments}}
+
+
+def _own_account(name: object) -> str | None:
+    """The own account a transfer's ``to`` names ("credit card", "savings"), or None for a payee."""
+    if not isinstance(name, str):
+        return None
+    key = name.strip().lower().replace(" ", "_")
+    return key if key in ACCOUNTS else None

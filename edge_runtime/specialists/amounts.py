@@ -4,12 +4,16 @@ A 135M-parameter model copies most amounts right, but not all: "Move $5,000,000"
 "Pay $250 to City Power" lost its amount (and the payment defaulted to the bill's), and "pay my tv bill on
 the 1st" gained one nobody said. An amount is the one argument that must never drift, and the one
 that can be read back from the utterance without a model: ``$1,234.56``, ``1234.56``, ``250 dollars``,
-``40 bucks``, ``four thousand dollars and seventy two cents`` (as speech recognisers write it).
+``40 bucks``, ``four thousand dollars and seventy two cents`` (as speech recognisers write it), and a
+bare number right after a verb that moves money (``pay 1000000 to city power``, ``send 50 to mom``).
+A minus sign is kept (``transfer -50 to savings``), and so is zero, so that the tool refuses them in a
+sentence instead of the model turning them into an amount nobody said.
 
 ``ground_amounts`` checks a call against what was said, after decoding and before any tool runs:
 
 - one amount said, and the tool's amount argument differs or (for a payment, a transfer or a search for
-  a charge) is missing: the argument becomes the amount said;
+  a charge) is missing: the argument becomes the amount said, even one the tool will refuse (zero, a
+  negative amount, more than it takes);
 - no amount said, and the call carries one that is neither in the utterance nor in the previous call:
   an optional argument is dropped (a required one stays, for the tool and the confirmation to show);
 - several amounts said: the call is left as the model wrote it.
@@ -24,7 +28,7 @@ import re
 from decimal import Decimal, InvalidOperation
 from typing import Any
 
-from edge_runtime.tools.schemas import AMOUNT_PATTERN, amount_arguments, argument_names, required_arguments
+from edge_runtime.tools.schemas import amount_arguments, argument_names, required_arguments
 
 #: Tools whose amount is the request itself ("pay $50", "find the $42 charge"): a missing one is filled
 #: in from the utterance. ``list_card_transactions``' ``min_amount`` is only corrected, never added: "$35"
@@ -49,10 +53,17 @@ _SYMBOL_SCALES = {"k": 1_000, "thousand": 1_000, "million": 1_000_000}
 _CURRENCY_WORDS = frozenset({"dollar", "dollars", "buck", "bucks"})
 _CENT_WORDS = frozenset({"cent", "cents"})
 
-_TOKEN_RE = re.compile(r"\$\s?\d[\d,]*(?:\.\d+)?|\d[\d,]*(?:\.\d+)?|[a-z]+")
+#: Verbs whose object is an amount: "pay 250 to cox", "move 300 from savings", "put 40 in savings".
+_MONEY_VERBS = frozenset({"pay", "transfer", "send", "move", "put", "wire", "deposit"})
+#: What may follow a bare number for it to be that object ("pay 2 bills" counts bills, "pay 250 to" pays).
+_AFTER_BARE_AMOUNT = frozenset(
+    {"", "to", "from", "into", "in", "onto", "toward", "towards", "for", "on", "today", "now"}
+)
+
+# A number, with "$" and a minus sign where said; the sign only where it cannot be a hyphen ("2026-11-20").
+_TOKEN_RE = re.compile(r"(?<![\w.,$-])-\s?\$?\s?\d[\d,]*(?:\.\d+)?|\$\s?-?\d[\d,]*(?:\.\d+)?|\d[\d,]*(?:\.\d+)?|[a-z]+")
 _SYMBOL_RE = re.compile(r"^\$\s?(\d{1,3}(?:,\d{3})+|\d+)(?:\.(\d{1,2}))?$")
 _DIGITS_RE = re.compile(r"^(\d{1,3}(?:,\d{3})+|\d+)(?:\.(\d{1,2}))?$")
-_AMOUNT_RE = re.compile(AMOUNT_PATTERN)
 
 
 def _number_word(token: str) -> bool:
@@ -87,11 +98,23 @@ def _words_value(tokens: list[str]) -> int | None:
     return total + current if seen else None
 
 
-def _written(dollars: int, cents: str | None) -> str:
-    """The contract's form: ``1234``, or ``1234.50`` when cents were said."""
+def _written(dollars: int, cents: str | None, negative: bool = False) -> str:
+    """The contract's form: ``1234``, or ``1234.50`` when cents were said; ``-50`` for a negative amount."""
+    sign = "-" if negative else ""
     if cents is None:
-        return str(dollars)
-    return f"{dollars}.{cents.ljust(2, '0')}"
+        return f"{sign}{dollars}"
+    return f"{sign}{dollars}.{cents.ljust(2, '0')}"
+
+
+def _tokens(text: str) -> tuple[list[str], set[int]]:
+    """``text``'s words and numbers, signs taken off, and the indexes of the numbers said negative."""
+    tokens: list[str] = []
+    negative: set[int] = set()
+    for found in _TOKEN_RE.findall(text.lower()):
+        if "-" in found:
+            negative.add(len(tokens))
+        tokens.append(found.replace("-", "").replace(" ", ""))
+    return tokens, negative
 
 
 def _scaled(digits: str, decimals: str | None, scale: int) -> str:
@@ -136,30 +159,37 @@ def _cents_after(tokens: list[str], index: int) -> tuple[str, int] | None:
 
 def money_said(text: str) -> list[str]:
     """The amounts of money in ``text``, in order, each once, in the contract's form."""
-    tokens = _TOKEN_RE.findall(text.lower())
+    tokens, negative = _tokens(text)
     found: list[str] = []
     index = 0
     while index < len(tokens):
         token = tokens[index]
         following = tokens[index + 1] if index + 1 < len(tokens) else ""
+        minus = index in negative
         amount: str | None = None
         if symbol := _SYMBOL_RE.match(token):
             if following in _SYMBOL_SCALES:  # "$5k", "$1.5 million"
-                amount = _scaled(symbol.group(1), symbol.group(2), _SYMBOL_SCALES[following])
+                amount = ("-" if minus else "") + _scaled(symbol.group(1), symbol.group(2), _SYMBOL_SCALES[following])
                 index += 1
             else:
-                amount = _written(int(symbol.group(1).replace(",", "")), symbol.group(2))
+                amount = _written(int(symbol.group(1).replace(",", "")), symbol.group(2), minus)
             if index + 1 < len(tokens) and tokens[index + 1] in _CURRENCY_WORDS:
                 index += 1  # "$50 dollars"
-        elif (digits := _DIGITS_RE.match(token)) and len(digits.group(2) or "") == 2:
-            # "pay 60.50 to cox": a number with two decimals is money in a banking question.
-            if following not in _CURRENCY_WORDS:
-                amount = _written(int(digits.group(1).replace(",", "")), digits.group(2))
+        elif digits := _DIGITS_RE.match(token):
+            dollars, cents = int(digits.group(1).replace(",", "")), digits.group(2)
+            # "pay 60.50 to cox": a number with two decimals is money in a banking question; so is the
+            # object of "pay", "send", "move"... ("pay 250 to cox", not "pay 2 bills").
+            two_decimals = len(cents or "") == 2 and following not in _CURRENCY_WORDS
+            paid = index > 0 and tokens[index - 1] in _MONEY_VERBS and following in _AFTER_BARE_AMOUNT
+            if two_decimals or paid:
+                amount = _written(dollars, cents, minus)
         elif token in _CURRENCY_WORDS and (said := _dollars_before(tokens, index)) is not None:
             dollars, cents = said
+            # "-50 dollars": the sign belongs to a number said in digits, alone before the currency word.
+            minus = index - 1 in negative and len(_run_before(tokens, index)) == 1
             if cents is None and (after := _cents_after(tokens, index)) is not None:
                 cents, index = after
-            amount = _written(dollars, cents)
+            amount = _written(dollars, cents, minus)
         if amount is not None and not any(_same(amount, earlier) for earlier in found):
             found.append(amount)
         index += 1
@@ -174,7 +204,7 @@ def _same(a: str, b: str) -> bool:
 
 
 def _numbers_in(text: str) -> list[str]:
-    return [token.replace(",", "") for token in _TOKEN_RE.findall(text.lower()) if _DIGITS_RE.match(token)]
+    return [token.replace(",", "") for token in _tokens(text)[0] if _DIGITS_RE.match(token)]
 
 
 def _previous_values(previous: str | None) -> list[str]:
@@ -200,7 +230,7 @@ def ground_amounts(call: dict[str, Any], text: str, previous: str | None = None)
     grounded = dict(arguments)
     for argument in names:
         written = grounded.get(argument)
-        if len(said) == 1 and _AMOUNT_RE.match(said[0]):
+        if len(said) == 1:
             differs = written is not None and not _same(written, said[0])
             if differs or (written is None and name in FILLED_WHEN_MISSING):
                 grounded[argument] = said[0]

@@ -10,7 +10,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date, timedelta
-from decimal import Decimal
+from decimal import Decimal, InvalidOperation
 from typing import Any, Final
 
 from edge_runtime.bank.helpsearch import query_terms
@@ -34,6 +34,8 @@ from edge_runtime.tools.validation import SchemaIssue
 MAX_DAYS_AHEAD: Final[int] = 365
 #: Most one transfer to a saved payee can move (the help center's "Transfer limits and timing").
 PAYEE_TRANSFER_LIMIT: Final[Decimal] = Decimal("2500.00")
+#: The largest amount the contract can write (``schemas.AMOUNT_PATTERN``: seven digits of dollars).
+MAX_AMOUNT: Final[Decimal] = Decimal("9999999.99")
 
 #: Card tool -> (the state it moves the card to, the states it can move it from).
 CARD_ACTIONS: Final[dict[str, tuple[str, tuple[str, ...]]]] = {
@@ -123,7 +125,7 @@ def schema_sentence(issue: SchemaIssue) -> str:
         return f"The {noun} must be {_TYPE_WORDS.get(issue.schema['type'], 'given differently')}."
     if issue.keyword == "pattern":
         if argument in ("amount", "min_amount"):
-            return f"'{value}' isn't an amount I can use: it must be more than zero, in dollars and cents, like 84.20."
+            return _amount_sentence(value)
         if argument in ("date", "start", "end"):
             return f"I couldn't read '{value}' as a date."
         if argument == "query":
@@ -132,6 +134,18 @@ def schema_sentence(issue: SchemaIssue) -> str:
     if issue.keyword in ("minimum", "maximum"):
         return f"The {noun} must be between {issue.schema.get('minimum', 0)} and {issue.schema.get('maximum', 0)}."
     return f"The {noun} '{value}' isn't something I can use."
+
+
+def _amount_sentence(value: object) -> str:
+    try:
+        number = Decimal(str(value))
+    except InvalidOperation:
+        number = None
+    if number is not None and number.is_finite() and number <= 0:
+        return f"The amount must be more than zero, not {value}."
+    if number is not None and number.is_finite() and number > MAX_AMOUNT:
+        return f"The amount must be at most {money(MAX_AMOUNT)}, not {money(number)}."
+    return f"'{value}' isn't an amount I can use: it must be more than zero, in dollars and cents, like 84.20."
 
 
 @dataclass(frozen=True)

@@ -191,6 +191,29 @@ def test_when_an_amount_is_said_then_the_call_and_the_answer_carry_that_amount(
     assert _checking(bank) == before
 
 
+@pytest.mark.parametrize(
+    ("text", "answer"),
+    [
+        ("transfer -50 to savings", "The amount must be more than zero, not -50."),
+        ("transfer $0 to savings", "The amount must be more than zero, not 0."),
+        (
+            "pay 1000000 to city power",
+            "The City Power bill due on Friday, December 18 is $112.08; I can't pay more than that.",
+        ),
+    ],
+)
+def test_when_an_amount_cannot_be_moved_then_the_user_is_told_and_nothing_waits_for_a_yes(
+    assistant: Assistant, bank: SqliteBank, text: str, answer: str
+) -> None:
+    before = _checking(bank)
+    conversation = Conversation()
+    turn = assistant.ask(text, conversation)
+    assert [call["status"] for call in turn.tool_calls] == ["error"]
+    assert turn.answer == answer
+    assert conversation.pending is None
+    assert _checking(bank) == before
+
+
 def test_when_an_account_the_tools_cannot_see_is_asked_about_then_no_other_accounts_figures_are_given(
     assistant: Assistant,
 ) -> None:

@@ -31,6 +31,18 @@ from edge_runtime.specialists.amounts import ground_amounts, money_said
         ("look up a four dollars and fifty cents zara transaction", ["4.50"]),
         ("what about a one hundred three dollars charge", ["103"]),
         ("what about a thirty one dollars charge", ["31"]),
+        ("pay 1000000 to city power", ["1000000"]),
+        ("send 50 to mom", ["50"]),
+        ("put 300 in savings", ["300"]),
+        ("move 60.5 from savings", ["60.50"]),
+        ("transfer -50 to savings", ["-50"]),
+        ("transfer -$50 to savings", ["-50"]),
+        ("send $-20 to alex", ["-20"]),
+        ("move -40 dollars to savings", ["-40"]),
+        ("transfer $0 to savings", ["0"]),
+        ("pay 2 bills", []),
+        ("on 2026-11-20 pay cox", []),
+        ("call me on 555-1234", []),
         ("$20.00 or $20", ["20.00"]),
         ("$20 then $35", ["20", "35"]),
         ("on the 1st of next month, pay my tv bill", []),
@@ -103,3 +115,14 @@ def test_when_a_tool_has_no_amount_or_the_call_is_out_of_scope_then_it_is_untouc
     assert ground_amounts(balance, "is $500 in my checking?") is balance
     out = {"name": "out_of_scope"}
     assert ground_amounts(out, "should I invest $5,000?") is out
+
+
+def test_when_an_amount_the_tools_refuse_was_said_then_the_call_carries_it_for_the_tool_to_refuse() -> None:
+    call = _call("transfer", from_account="checking", to="savings", amount="0.01")
+    assert ground_amounts(call, "transfer $0 to savings") == _call(
+        "transfer", from_account="checking", to="savings", amount="0"
+    )
+    call = _call("transfer", from_account="checking", to="savings", amount="50.00")
+    assert ground_amounts(call, "transfer -50 to savings") == _call(
+        "transfer", from_account="checking", to="savings", amount="-50"
+    )

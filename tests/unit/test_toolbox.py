@@ -239,10 +239,15 @@ PAYEES = "Oakwood Property Management, City Power, Metro Water, Verizon, Comcast
         (
             "transfer",
             {"from_account": "checking", "to": "savings", "amount": "-5"},
-            "'-5' isn't an amount I can use: it must be more than zero, in dollars and cents, like 84.20.",
+            "The amount must be more than zero, not -5.",
+        ),
+        (
+            "transfer",
+            {"from_account": "checking", "to": "savings", "amount": "50000000"},
+            "The amount must be at most $9,999,999.99, not $50,000,000.00.",
         ),
         ("pay_bill", {"payee": "power", "amount": "1,000"}, "'1,000' isn't an amount I can use"),
-        ("pay_bill", {"payee": "power", "amount": "0.00"}, "'0.00' isn't an amount I can use"),
+        ("pay_bill", {"payee": "power", "amount": "0.00"}, "The amount must be more than zero, not 0.00."),
         ("pay_bill", {"payee": "power", "amount": "12.345"}, "'12.345' isn't an amount I can use"),
         ("pay_bill", {"payee": "power", "amount": "84.20\n"}, "isn't an amount I can use"),
         ("pay_bill", {"payee": "power", "date": "tomorrow"}, "I couldn't read 'tomorrow' as a date."),
