@@ -72,6 +72,9 @@ class Route:
     truncated: bool = False
     #: The tool head's logits over ``TOOL_HEAD`` for this utterance; see ``Router.tool_prior``.
     tool_logits: np.ndarray | None = field(default=None, compare=False, repr=False)
+    #: The most likely specialist after the best guess, and its probability: where a question goes when
+    #: the routed specialist finds it has no tool for it.
+    runner_up: tuple[str, float] | None = None
 
 
 @dataclass(frozen=True)
@@ -180,8 +183,15 @@ class Router:
                 best = int(probabilities.argmax())
                 confidence = float(probabilities[best])
                 label = ROUTER_LABELS[best] if confidence >= self.threshold else ESCALATE
+                others = [i for i in np.argsort(-probabilities) if i != best and ROUTER_LABELS[i] != ESCALATE]
+                runner_up = (ROUTER_LABELS[others[0]], float(probabilities[others[0]])) if others else None
                 routes[index] = Route(
-                    texts[index], label, confidence, scores.truncated[row], tool_logits=scores.tool_logits[row]
+                    texts[index],
+                    label,
+                    confidence,
+                    scores.truncated[row],
+                    tool_logits=scores.tool_logits[row],
+                    runner_up=runner_up,
                 )
         return [route or Route(texts[index], None, None) for index, route in enumerate(routes)]
 

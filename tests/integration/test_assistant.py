@@ -214,6 +214,13 @@ def test_when_an_amount_cannot_be_moved_then_the_user_is_told_and_nothing_waits_
     assert _checking(bank) == before
 
 
+def test_when_the_routed_specialist_has_no_tool_then_the_runner_up_answers(assistant: Assistant) -> None:
+    # The router leans to savings; the savings specialist has no tool that moves money; transfers has.
+    turn = assistant.ask("put $120 in my high-yield savings", Conversation())
+    assert (turn.label, turn.escalated) == ("transfers", False)
+    assert turn.answer == "Move $120.00 from checking to savings today?"
+
+
 def test_when_an_account_the_tools_cannot_see_is_asked_about_then_no_other_accounts_figures_are_given(
     assistant: Assistant,
 ) -> None:

@@ -28,9 +28,11 @@ class ScriptedRouter:
     labels: dict[str, str]
     priors: list[tuple[str, str, str | None]] = field(default_factory=list)
     confidences: dict[str, float] = field(default_factory=dict)
+    runner_ups: dict[str, tuple[str, float]] = field(default_factory=dict)
 
     def route_one(self, text: str) -> Route:
-        return Route(text=text, label=self.labels.get(text, "escalate"), confidence=self.confidences.get(text, 0.9))
+        label, confidence = self.labels.get(text, "escalate"), self.confidences.get(text, 0.9)
+        return Route(text=text, label=label, confidence=confidence, runner_up=self.runner_ups.get(text))
 
     def choice_prior(self, route: Route, label: str, previous: str | None = None) -> dict[str, float] | None:
         self.priors.append((route.text, label, previous))
@@ -42,13 +44,15 @@ class ScriptedSpecialists:
     calls: dict[str, dict[str, Any]]
     seen: list[tuple[str, str, str | None]] = field(default_factory=list)
     priors: list[Any] = field(default_factory=list)
+    #: What another specialist than the first one asked writes for a text.
+    others: dict[tuple[str, str], dict[str, Any]] = field(default_factory=dict)
 
     def generate(
         self, label: str, text: str, today: date, previous: str | None = None, prior: Any = None
     ) -> Generation:
         self.seen.append((label, text, previous))
         self.priors.append(prior)
-        call = self.calls[text]
+        call = self.others.get((label, text), self.calls[text])
         return Generation(label, json.dumps(call), call, 20, 15, 1.0)
 
 
@@ -209,6 +213,55 @@ def test_when_the_specialist_signals_out_of_scope_then_the_turn_escalates(
     assert turn.escalated
     assert turn.answer == ESCALATION_ANSWER
     assert turn.tool_calls == []
+
+
+@pytest.mark.parametrize(
+    "case",
+    [
+        (("help_center", 0.3), {"name": "search_help", "arguments": {"query": "dispute a charge"}}, "help_center"),
+        (("help_center", 0.3), {"name": "out_of_scope"}, None),  # neither has a tool: the cloud
+        (("help_center", 0.05), {"name": "search_help", "arguments": {"query": "dispute a charge"}}, None),
+    ],
+)
+def test_when_the_routed_specialist_has_no_tool_then_the_runner_up_answers_before_the_cloud(
+    bank: SqliteBank,
+    clock: FixedClock,
+    specialists: ScriptedSpecialists,
+    case: tuple[tuple[str, float], dict[str, Any], str | None],
+) -> None:
+    runner_up, second_call, answered_by = case
+    assistant = _assistant(bank, clock, specialists)
+    router: Any = assistant.router
+    router.runner_ups["anything outside"] = runner_up
+    specialists.others[("help_center", "anything outside")] = second_call
+
+    turn = assistant.ask("anything outside", Conversation())
+
+    asked = [seen[0] for seen in specialists.seen]
+    assert asked == (["card_spending", "help_center"] if runner_up[1] >= 0.1 else ["card_spending"])
+    if answered_by is None:
+        assert turn.escalated and turn.tool_calls == []
+    else:
+        assert (turn.label, turn.escalated, turn.tool_calls[0]["name"]) == (answered_by, False, "search_help")
+        assert turn.confidence == runner_up[1]  # the router's probability of the label that answered
+
+
+def test_when_a_follow_up_has_no_tool_then_the_runner_up_is_not_asked(
+    bank: SqliteBank, clock: FixedClock, specialists: ScriptedSpecialists
+) -> None:
+    assistant = _assistant(bank, clock, specialists)
+    router: Any = assistant.router
+    router.labels["anything outside too"] = "card_spending"
+    router.runner_ups["anything outside too"] = ("help_center", 0.4)
+    specialists.calls["anything outside too"] = {"name": "out_of_scope"}
+    specialists.others[("help_center", "anything outside too")] = {"name": "search_help", "arguments": {"query": "x"}}
+    conversation = Conversation()
+    assistant.ask("groceries this month", conversation)
+
+    turn = assistant.ask("anything outside too", conversation)
+
+    assert [seen[0] for seen in specialists.seen] == ["card_spending", "card_spending"]
+    assert turn.escalated
 
 
 def test_when_the_router_escalates_then_no_specialist_runs(
