@@ -30,6 +30,7 @@ from edge_runtime.manifest import BUILD_COMMAND, Manifest, ModelError
 from edge_runtime.specialists.accounts import ground_transfer_accounts
 from edge_runtime.specialists.amounts import ground_amounts
 from edge_runtime.specialists.prompt import render_prompt
+from edge_runtime.specialists.years import ground_year
 from edge_runtime.tools.schemas import call_schema, tool_choices
 
 logger = logging.getLogger(__name__)
@@ -177,9 +178,9 @@ class SpecialistEngine:
         except json.JSONDecodeError as error:
             # The grammar makes this unreachable unless the call hit MAX_CALL_TOKENS mid-way.
             raise SpecialistError(f"the {label} specialist wrote an incomplete call ({error})") from error
-        grounded = ground_transfer_accounts(ground_amounts(call, text, previous), text)
+        grounded = ground_year(ground_transfer_accounts(ground_amounts(call, text, previous), text), text, today)
         if grounded is not call:
-            logger.debug("amounts and accounts held to the question: %s", grounded.get("arguments"))
+            logger.debug("amounts, accounts and year held to the question: %s", grounded.get("arguments"))
         return Generation(label, output, grounded, prompt_tokens, generated, elapsed)
 
     def name_scores(self, label: str, text: str, today: date, previous: str | None = None) -> dict[str, float]:

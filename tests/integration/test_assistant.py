@@ -214,6 +214,13 @@ def test_when_an_amount_cannot_be_moved_then_the_user_is_told_and_nothing_waits_
     assert _checking(bank) == before
 
 
+def test_when_a_year_is_asked_about_then_the_answer_covers_that_year(assistant: Assistant) -> None:
+    turn = assistant.ask("how much have I spent at Amazon in 2026", Conversation())
+    (call,) = turn.tool_calls
+    assert (call["name"], call["arguments"]["period"]) == ("spending_summary", "this_year")
+    assert turn.answer.startswith("You spent $") and "this year" in turn.answer
+
+
 def test_when_the_routed_specialist_has_no_tool_then_the_runner_up_answers(assistant: Assistant) -> None:
     # The router leans to savings; the savings specialist has no tool that moves money; transfers has.
     turn = assistant.ask("put $120 in my high-yield savings", Conversation())
