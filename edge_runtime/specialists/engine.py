@@ -29,6 +29,7 @@ import numpy as np
 from edge_runtime.manifest import BUILD_COMMAND, Manifest, ModelError
 from edge_runtime.specialists.accounts import ground_transfer_accounts
 from edge_runtime.specialists.amounts import ground_amounts
+from edge_runtime.specialists.categories import ground_category
 from edge_runtime.specialists.prompt import render_prompt
 from edge_runtime.specialists.years import ground_year
 from edge_runtime.tools.schemas import call_schema, tool_choices
@@ -178,9 +179,9 @@ class SpecialistEngine:
         except json.JSONDecodeError as error:
             # The grammar makes this unreachable unless the call hit MAX_CALL_TOKENS mid-way.
             raise SpecialistError(f"the {label} specialist wrote an incomplete call ({error})") from error
-        grounded = ground_year(ground_transfer_accounts(ground_amounts(call, text, previous), text), text, today)
+        grounded = held_to_question(call, text, today, previous)
         if grounded is not call:
-            logger.debug("amounts, accounts and year held to the question: %s", grounded.get("arguments"))
+            logger.debug("arguments held to the question: %s", grounded.get("arguments"))
         return Generation(label, output, grounded, prompt_tokens, generated, elapsed)
 
     def name_scores(self, label: str, text: str, today: date, previous: str | None = None) -> dict[str, float]:
@@ -261,6 +262,15 @@ def _json(path: Path) -> dict[str, Any]:
     if not isinstance(data, dict):
         raise ModelError(f"{path} is not a build record; rebuild it with: python -m export prepare")
     return data
+
+
+def held_to_question(call: dict[str, Any], text: str, today: date, previous: str | None = None) -> dict[str, Any]:
+    """``call`` with the arguments a question says outright read back from it: amounts, a transfer's
+    direction, a year and a spending category (see each module). ``call`` itself when all agree."""
+    call = ground_amounts(call, text, previous)
+    call = ground_transfer_accounts(call, text)
+    call = ground_year(call, text, today)
+    return ground_category(call, text, previous)
 
 
 class SpecialistError(RuntimeError):

@@ -221,6 +221,13 @@ def test_when_a_year_is_asked_about_then_the_answer_covers_that_year(assistant: 
     assert turn.answer.startswith("You spent $") and "this year" in turn.answer
 
 
+def test_when_a_category_is_named_in_other_words_then_the_answer_is_about_it(assistant: Assistant) -> None:
+    turn = assistant.ask("how much did I spend on coffee this week", Conversation())
+    (call,) = turn.tool_calls
+    assert call["arguments"].get("category") == "dining"
+    assert "dining" in turn.answer
+
+
 def test_when_the_routed_specialist_has_no_tool_then_the_runner_up_answers(assistant: Assistant) -> None:
     # The router leans to savings; the savings specialist has no tool that moves money; transfers has.
     turn = assistant.ask("put $120 in my high-yield savings", Conversation())
