@@ -222,8 +222,8 @@ class Assistant:
                 label = conversation.last_label  # "and last month?" belongs to the previous question
                 previous = conversation.last_call
                 follow_up = label != route.label
-            elif label == conversation.last_label:
-                previous = conversation.last_call
+            # A complete new question stands alone, even for the same specialist: "how much did I spend
+            # yesterday?" after a question about coffee is about all spending.
         turn.label, turn.confidence = label, route.confidence
         if label is None or label == ESCALATE:
             before_stage("relay")

@@ -264,6 +264,24 @@ def test_when_a_follow_up_has_no_tool_then_the_runner_up_is_not_asked(
     assert turn.escalated
 
 
+def test_when_a_complete_question_goes_to_the_same_specialist_then_it_stands_alone(
+    bank: SqliteBank, clock: FixedClock, specialists: ScriptedSpecialists
+) -> None:
+    assistant = _assistant(bank, clock, specialists)
+    router: Any = assistant.router
+    router.labels["how much did I spend yesterday"] = "card_spending"
+    specialists.calls["how much did I spend yesterday"] = {
+        "name": "spending_summary",
+        "arguments": {"period": "yesterday"},
+    }
+    conversation = Conversation()
+    assistant.ask("groceries this month", conversation)
+
+    assistant.ask("how much did I spend yesterday", conversation)
+
+    assert specialists.seen[-1] == ("card_spending", "how much did I spend yesterday", None)
+
+
 def test_when_the_router_escalates_then_no_specialist_runs(
     bank: SqliteBank, clock: FixedClock, specialists: ScriptedSpecialists
 ) -> None:
