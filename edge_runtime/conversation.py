@@ -67,11 +67,13 @@ _FOLLOW_UP = re.compile(
     r"the (day|week|month|year|one) before|which ones?|those|that one)\b"
     r"|\binstead$"
 )
-# Weaker signs: a reply that ends like an addition ("Visa credit card too?", "top 5 only"), or a very
-# short one that points back ("freeze it", "is it frozen?"). "It's" is left out: "it's my checking
-# balance" is a question of its own (as a recogniser hears "what's my checking balance").
+# Weaker signs: a reply that ends like an addition ("Visa credit card too?", "top 5 only"), or a short
+# one that points back ("freeze it", "how much is in it now?", "what's its status?", "only the pending
+# ones"). "It's" is left out: "it's my checking balance" is a question of its own (as a recogniser hears
+# "what's my checking balance").
 _ADDS_ON = re.compile(r"\b(too|as well|only)$")
-_POINTS_BACK = re.compile(r"\b(it(?!')|them|that one|those)\b")
+_POINTS_BACK = re.compile(r"\b(it(?!')|its|them|that one|those|the \w+ ones)\b")
+_POINTS_BACK_WORDS: Final[int] = 6
 # Asking to send the last unanswered question to the cloud assistant again.
 _RETRY: Final[frozenset[str]] = frozenset(
     {"try again", "retry", "try that again", "try it again", "again", "send it again", "ask again", "ask it again"}
@@ -109,7 +111,9 @@ def may_follow_up(text: str) -> bool:
     something else (the caller asks the router)."""
     normalised = _OPENER.sub("", _normalised(text))
     words = len(normalised.split())
-    return (bool(_ADDS_ON.search(normalised)) and words <= 8) or (bool(_POINTS_BACK.search(normalised)) and words <= 4)
+    return (bool(_ADDS_ON.search(normalised)) and words <= 8) or (
+        bool(_POINTS_BACK.search(normalised)) and words <= _POINTS_BACK_WORDS
+    )
 
 
 @dataclass
