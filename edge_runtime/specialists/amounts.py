@@ -5,7 +5,8 @@ A 135M-parameter model copies most amounts right, but not all: "Move $5,000,000"
 the 1st" gained one nobody said. An amount is the one argument that must never drift, and the one
 that can be read back from the utterance without a model: ``$1,234.56``, ``1234.56``, ``250 dollars``,
 ``40 bucks``, ``four thousand dollars and seventy two cents`` (as speech recognisers write it), and a
-bare number right after a verb that moves money (``pay 1000000 to city power``, ``send 50 to mom``).
+bare number right after a verb that moves money (``pay 1000000 to city power``, ``send 50 to mom``) or
+as the new amount of an amendment (``actually make it 50``, ``change it to 60``, ``60 instead``).
 A minus sign is kept (``transfer -50 to savings``), and so is zero, so that the tool refuses them in a
 sentence instead of the model turning them into an amount nobody said.
 
@@ -57,11 +58,20 @@ _CENT_WORDS = frozenset({"cent", "cents"})
 _MONEY_VERBS = frozenset({"pay", "transfer", "send", "move", "put", "wire", "deposit"})
 #: What may follow a bare number for it to be that object ("pay 2 bills" counts bills, "pay 250 to" pays).
 _AFTER_BARE_AMOUNT = frozenset(
-    {"", "to", "from", "into", "in", "onto", "toward", "towards", "for", "on", "today", "now"}
+    {"", "to", "from", "into", "in", "onto", "toward", "towards", "for", "on", "today", "now", "instead", "please"}
 )
+#: Words a reply opens with before "60 instead".
+_OPENERS = frozenset({"no", "ok", "okay", "oh", "um", "uh", "sorry", "wait", "hmm", "actually", "make"})
+#: Words that end an amendment of the amount waiting for a yes: "make it 50", "change it to 60",
+#: "set the amount to 75", "actually 40".
+_AMENDS: tuple[tuple[str, ...], ...] = (
+    ("make", "it"), ("make", "that"), ("it", "to"), ("that", "to"), ("amount", "to"), ("actually",),
+)  # fmt: skip
 
 # A number, with "$" and a minus sign where said; the sign only where it cannot be a hyphen ("2026-11-20").
-_TOKEN_RE = re.compile(r"(?<![\w.,$-])-\s?\$?\s?\d[\d,]*(?:\.\d+)?|\$\s?-?\d[\d,]*(?:\.\d+)?|\d[\d,]*(?:\.\d+)?|[a-z]+")
+_TOKEN_RE = re.compile(
+    r"(?<![\w.,$-])-\s?\$?\s?\d(?:[\d,]*\d)?(?:\.\d+)?|\$\s?-?\d(?:[\d,]*\d)?(?:\.\d+)?|\d(?:[\d,]*\d)?(?:\.\d+)?|[a-z]+"
+)
 _SYMBOL_RE = re.compile(r"^\$\s?(\d{1,3}(?:,\d{3})+|\d+)(?:\.(\d{1,2}))?$")
 _DIGITS_RE = re.compile(r"^(\d{1,3}(?:,\d{3})+|\d+)(?:\.(\d{1,2}))?$")
 
@@ -178,10 +188,13 @@ def money_said(text: str) -> list[str]:
         elif digits := _DIGITS_RE.match(token):
             dollars, cents = int(digits.group(1).replace(",", "")), digits.group(2)
             # "pay 60.50 to cox": a number with two decimals is money in a banking question; so is the
-            # object of "pay", "send", "move"... ("pay 250 to cox", not "pay 2 bills").
+            # object of "pay", "send", "move"... ("pay 250 to cox", not "pay 2 bills") and the new amount
+            # of an amendment ("make it 50", "60 instead").
             two_decimals = len(cents or "") == 2 and following not in _CURRENCY_WORDS
-            paid = index > 0 and tokens[index - 1] in _MONEY_VERBS and following in _AFTER_BARE_AMOUNT
-            if two_decimals or paid:
+            paid = index > 0 and tokens[index - 1] in _MONEY_VERBS
+            amended = any(tuple(tokens[max(0, index - len(words)) : index]) == words for words in _AMENDS)
+            instead = following == "instead" and (index == 0 or tokens[index - 1] in _OPENERS)
+            if two_decimals or ((paid or amended or instead) and following in _AFTER_BARE_AMOUNT):
                 amount = _written(dollars, cents, minus)
         elif token in _CURRENCY_WORDS and (said := _dollars_before(tokens, index)) is not None:
             dollars, cents = said

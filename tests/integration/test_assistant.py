@@ -246,13 +246,14 @@ def test_when_an_account_the_tools_cannot_see_is_asked_about_then_no_other_accou
     )
 
 
+@pytest.mark.parametrize("amendment", ["actually make it $50", "actually make it 50", "change it to 50"])
 def test_when_the_user_amends_a_payment_before_saying_yes_then_the_amended_one_is_paid(
-    assistant: Assistant, bank: SqliteBank
+    assistant: Assistant, bank: SqliteBank, amendment: str
 ) -> None:
     conversation = Conversation()
     before = _checking(bank)
     assistant.ask("Pay the electricity bill", conversation)
-    amended = assistant.ask("actually make it $50", conversation)
+    amended = assistant.ask(amendment, conversation)
     assert [(call["name"], call["status"]) for call in amended.tool_calls] == [
         ("pay_bill", "cancelled"),
         ("pay_bill", "needs_confirmation"),
