@@ -221,6 +221,15 @@ def test_when_a_year_is_asked_about_then_the_answer_covers_that_year(assistant: 
     assert turn.answer.startswith("You spent $") and "this year" in turn.answer
 
 
+def test_when_a_follow_up_names_another_month_then_it_covers_that_whole_month(assistant: Assistant) -> None:
+    conversation = Conversation()
+    assistant.ask("how much did I spend on groceries in october", conversation)
+    turn = assistant.ask("and in september?", conversation)
+    (call,) = turn.tool_calls
+    assert call["arguments"] == {"period": {"start": "2026-09-01", "end": "2026-09-30"}, "category": "groceries"}
+    assert "groceries in September" in turn.answer
+
+
 def test_when_a_category_is_named_in_other_words_then_the_answer_is_about_it(assistant: Assistant) -> None:
     turn = assistant.ask("how much did I spend on coffee this week", Conversation())
     (call,) = turn.tool_calls
