@@ -16,7 +16,7 @@ import pytest
 
 from edge_runtime.bank import FixedClock, SqliteBank, create_demo_bank
 from edge_runtime.conversation import Conversation
-from edge_runtime.pipeline import Assistant
+from edge_runtime.pipeline import NOTHING_PENDING_ANSWER, Assistant
 from edge_runtime.router import Router, RouterOptions
 from edge_runtime.specialists.engine import SpecialistEngine, SpecialistOptions
 from edge_runtime.tools.schemas import TOOL_NAMES, WRITE_TOOLS
@@ -212,6 +212,22 @@ def test_when_an_amount_cannot_be_moved_then_the_user_is_told_and_nothing_waits_
     assert turn.answer == answer
     assert conversation.pending is None
     assert _checking(bank) == before
+
+
+@pytest.mark.parametrize(
+    ("question", "tool"),
+    [("did I report my card lost?", "card_status"), ("how much is my rent", "list_bills")],
+)
+def test_when_a_question_only_asks_then_it_is_answered_and_a_yes_changes_nothing(
+    assistant: Assistant, bank: SqliteBank, question: str, tool: str
+) -> None:
+    before = (_checking(bank), [card.state for card in bank.cards()])
+    conversation = Conversation()
+    turn = assistant.ask(question, conversation)
+    assert [(call["name"], call["status"]) for call in turn.tool_calls] == [(tool, "ok")]
+    assert not turn.answer.endswith("?")
+    assert assistant.ask("yes", conversation).answer == NOTHING_PENDING_ANSWER
+    assert (_checking(bank), [card.state for card in bank.cards()]) == before
 
 
 def test_when_a_year_is_asked_about_then_the_answer_covers_that_year(assistant: Assistant) -> None:

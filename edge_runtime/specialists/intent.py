@@ -1,0 +1,56 @@
+"""A question about a bill, a transfer or a card is not a request to act on it.
+
+Asked "did I report my card lost?", the card specialist wrote ``report_lost_card``, and the assistant
+asked back "Report your debit card ending 3271 as lost or stolen?": a "yes" meant as an answer to the
+customer's own question would have blocked the card for good. "How much is my rent?" became a payment
+of $1,850 waiting for a yes. Write tools still wait for an explicit yes; this rule makes sure the
+question they ask is one the customer asked for.
+
+A call to a write tool is answered with its specialist's read tool instead (``list_bills``,
+``transfer_status``, ``card_status``) when the utterance is a question about how things stand: it opens
+(after greetings) with "did", "is", "has", "how much", "when", "what"... and carries no request ("can
+you", "please", "I want", "go ahead", "let's", "do the same").
+"""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+
+_OPENERS = re.compile(r"^(?:(?:hi|hey|hello|ok|okay|so|um|uh|quick question|sorry|and|but|also)\W+)*")
+# "do" asks only before its subject ("do I owe...?"); "do the debit card too" is a request.
+_ASKS = re.compile(
+    r"^(?:did|does|do (?:i|you|we|they|my|u)|is|are|was|were|has|have|had|how much|how many|when|what|what's|"
+    r"whats|which|why|where)\b"
+)
+_REQUEST = re.compile(
+    r"\b(?:can|could|would|will|won't) (?:you|u)\b|\bplease\b|\bpls\b|\bi (?:want|need|would like)\b|\bi'd like\b|"
+    r"\blet'?s\b|\bgo ahead\b|\b(?:can|may|could) i\b|\bsame\b|\binstead\b|\bmake it\b|\bchange it\b"
+)
+
+#: Each write tool's read counterpart, and the arguments it keeps.
+READ_INSTEAD: dict[str, tuple[str, tuple[str, ...]]] = {
+    "pay_bill": ("list_bills", ()),
+    "set_autopay": ("list_bills", ()),
+    "transfer": ("transfer_status", ("to",)),
+    "freeze_card": ("card_status", ("card",)),
+    "unfreeze_card": ("card_status", ("card",)),
+    "report_lost_card": ("card_status", ("card",)),
+    "activate_card": ("card_status", ("card",)),
+    "order_replacement": ("card_status", ("card",)),
+}
+
+
+def asks_how_things_stand(text: str) -> bool:
+    """True for a question about the state of things ("did I pay Verizon?"), not a request to act."""
+    normalised = _OPENERS.sub("", " ".join(text.lower().split()))
+    return bool(_ASKS.match(normalised)) and not _REQUEST.search(normalised)
+
+
+def read_not_write(call: dict[str, Any], text: str) -> dict[str, Any]:
+    """``call``, or its specialist's read tool when ``call`` would act on a question that only asks."""
+    name, arguments = call.get("name"), call.get("arguments")
+    if name not in READ_INSTEAD or not isinstance(arguments, dict) or not asks_how_things_stand(text):
+        return call
+    read, kept = READ_INSTEAD[str(name)]
+    return {"name": read, "arguments": {key: arguments[key] for key in kept if key in arguments}}

@@ -1,0 +1,60 @@
+"""A question about how things stand gets a read tool, never a write waiting for a yes."""
+
+from __future__ import annotations
+
+import pytest
+
+from edge_runtime.specialists.intent import asks_how_things_stand, read_not_write
+
+
+@pytest.mark.parametrize(
+    ("text", "asks"),
+    [
+        ("did I report my card lost?", True),
+        ("how much is my rent", True),
+        ("hey, is my debit card frozen?", True),
+        ("do I owe City Power anything?", True),
+        ("has my new card been activated?", True),
+        ("report my card lost", False),
+        ("can you pay my rent?", False),
+        ("could you freeze my card please", False),
+        ("do the debit card too", False),
+        ("I want to pay City Power", False),
+        ("is it possible to pay my rent, please", False),
+    ],
+)
+def test_when_an_utterance_only_asks_then_it_is_told_from_a_request(text: str, asks: bool) -> None:
+    assert asks_how_things_stand(text) is asks
+
+
+@pytest.mark.parametrize(
+    ("call", "text", "read"),
+    [
+        (
+            {"name": "report_lost_card", "arguments": {"card": "debit"}},
+            "did I report my card lost?",
+            {"name": "card_status", "arguments": {"card": "debit"}},
+        ),
+        (
+            {"name": "pay_bill", "arguments": {"payee": "Oakwood Property Management", "amount": "1850.00"}},
+            "how much is my rent",
+            {"name": "list_bills", "arguments": {}},
+        ),
+        (
+            {"name": "transfer", "arguments": {"from_account": "checking", "to": "Alex Chen", "amount": "45"}},
+            "did the $45 to Alex go through?",
+            {"name": "transfer_status", "arguments": {"to": "Alex Chen"}},
+        ),
+    ],
+)
+def test_when_a_question_only_asks_then_the_write_becomes_its_read_tool(
+    call: dict[str, object], text: str, read: dict[str, object]
+) -> None:
+    assert read_not_write(call, text) == read
+
+
+def test_when_the_user_asks_for_the_action_or_the_tool_reads_then_the_call_is_untouched() -> None:
+    freeze = {"name": "freeze_card", "arguments": {"card": "credit"}}
+    assert read_not_write(freeze, "can you freeze my credit card?") is freeze
+    status = {"name": "card_status", "arguments": {"card": "credit"}}
+    assert read_not_write(status, "is my credit card frozen?") is status
