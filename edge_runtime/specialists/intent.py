@@ -1,4 +1,6 @@
-"""A question about a bill, a transfer or a card is not a request to act on it.
+"""The action a call takes is the one the customer asked for.
+
+A question about a bill, a transfer or a card is not a request to act on it.
 
 Asked "did I report my card lost?", the card specialist wrote ``report_lost_card``, and the assistant
 asked back "Report your debit card ending 3271 as lost or stolen?": a "yes" meant as an answer to the
@@ -54,3 +56,32 @@ def read_not_write(call: dict[str, Any], text: str) -> dict[str, Any]:
         return call
     read, kept = READ_INSTEAD[str(name)]
     return {"name": read, "arguments": {key: arguments[key] for key in kept if key in arguments}}
+
+
+# Turning a card back on, in the words customers use.
+_CARD_ON = re.compile(
+    r"\b(?:un-?freez\w*|unlock\w*|unblock\w*|unpause\w*|back on|re-?enable\w*|reactivat\w*|"
+    r"(?:lift|remove|take off|take away)\s+(?:the\s+)?(?:freeze|hold|block|lock)|(?:hold|freeze|block|lock) off)\b"
+)
+# Turning it off; read once the words above are taken out ("un-freeze" holds a "freeze").
+_CARD_OFF = re.compile(
+    r"\b(?:freez\w*|froze\w*|lock|block|pause|put a hold|hold on|disable|suspend|turn (?:\w+ ){0,4}off|"
+    r"switch (?:\w+ ){0,4}off)\b"
+)
+
+
+def card_switch_as_said(call: dict[str, Any], text: str) -> dict[str, Any]:
+    """A freeze the customer asked to undo becomes an unfreeze.
+
+    Asked "turn my credit card back on", the card specialist wrote ``freeze_card``: a "yes" to the
+    confirmation would have done the opposite of the request. The call flips only when the utterance
+    asks to turn the card back on and says nothing of turning it off. The other way round is left as
+    written: a misspelt "lifft the freeze" reads as a freeze to these patterns.
+    """
+    name, arguments = call.get("name"), call.get("arguments")
+    if name != "freeze_card" or not isinstance(arguments, dict):
+        return call
+    lowered = text.lower()
+    if _CARD_ON.search(lowered) and not _CARD_OFF.search(_CARD_ON.sub(" ", lowered)):
+        return {"name": "unfreeze_card", "arguments": dict(arguments)}
+    return call

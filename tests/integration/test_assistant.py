@@ -230,6 +230,18 @@ def test_when_a_question_only_asks_then_it_is_answered_and_a_yes_changes_nothing
     assert (_checking(bank), [card.state for card in bank.cards()]) == before
 
 
+def test_when_a_frozen_card_is_to_be_turned_back_on_then_the_confirmation_unfreezes_it(
+    assistant: Assistant, bank: SqliteBank
+) -> None:
+    conversation = Conversation()
+    assistant.ask("freeze my credit card", conversation)
+    assistant.ask("yes", conversation)
+    turn = assistant.ask("turn my credit card back on", conversation)
+    assert [(call["name"], call["status"]) for call in turn.tool_calls] == [("unfreeze_card", "needs_confirmation")]
+    assistant.ask("yes", conversation)
+    assert {card.id: card.state for card in bank.cards()}["credit"] == "active"
+
+
 def test_when_a_year_is_asked_about_then_the_answer_covers_that_year(assistant: Assistant) -> None:
     turn = assistant.ask("how much have I spent at Amazon in 2026", Conversation())
     (call,) = turn.tool_calls

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from edge_runtime.specialists.intent import asks_how_things_stand, read_not_write
+from edge_runtime.specialists.intent import asks_how_things_stand, card_switch_as_said, read_not_write
 
 
 @pytest.mark.parametrize(
@@ -58,3 +58,26 @@ def test_when_the_user_asks_for_the_action_or_the_tool_reads_then_the_call_is_un
     assert read_not_write(freeze, "can you freeze my credit card?") is freeze
     status = {"name": "card_status", "arguments": {"card": "credit"}}
     assert read_not_write(status, "is my credit card frozen?") is status
+
+
+@pytest.mark.parametrize(
+    ("text", "name"),
+    [
+        ("turn my credit card back on", "unfreeze_card"),
+        ("lift the freeze on my debit card", "unfreeze_card"),
+        ("take the hold off my card", "unfreeze_card"),
+        ("unlock it", "unfreeze_card"),
+        ("freeze my card", "freeze_card"),
+        ("put a hold on my card", "freeze_card"),
+        ("turn it back on and then freeze it again tomorrow", "freeze_card"),  # both said: as written
+        ("lifft the freeze on my card", "freeze_card"),  # misspelt: left as written
+    ],
+)
+def test_when_the_customer_asks_to_turn_a_card_back_on_then_it_is_never_frozen(text: str, name: str) -> None:
+    call = {"name": "freeze_card", "arguments": {"card": "credit"}}
+    assert card_switch_as_said(call, text) == {"name": name, "arguments": {"card": "credit"}}
+
+
+def test_when_an_unfreeze_was_written_then_it_is_left_as_written() -> None:
+    call = {"name": "unfreeze_card", "arguments": {"card": "debit"}}
+    assert card_switch_as_said(call, "lifft the freeze on my card") is call
