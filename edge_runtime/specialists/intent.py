@@ -27,7 +27,8 @@ _ASKS = re.compile(
 )
 _REQUEST = re.compile(
     r"\b(?:can|could|would|will|won't) (?:you|u)\b|\bplease\b|\bpls\b|\bi (?:want|need|would like)\b|\bi'd like\b|"
-    r"\blet'?s\b|\bgo ahead\b|\b(?:can|may|could) i\b|\bsame\b|\binstead\b|\bmake it\b|\bchange it\b"
+    r"\blet'?s\b|\bgo ahead\b|\b(?:can|may|could) i\b|\bsame\b|\binstead\b|\bmake it\b|\bchange it\b|"
+    r"\bpossible\b|\bable to\b|\bis there a way\b|\bok(?:ay)? (?:to|if)\b"
 )
 
 #: Each write tool's read counterpart, and the arguments it keeps.

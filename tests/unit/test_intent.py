@@ -21,6 +21,8 @@ from edge_runtime.specialists.intent import asks_how_things_stand, card_switch_a
         ("do the debit card too", False),
         ("I want to pay City Power", False),
         ("is it possible to pay my rent, please", False),
+        ("is it possible to move $50 to savings today", False),
+        ("are you able to unfreeze my card", False),
     ],
 )
 def test_when_an_utterance_only_asks_then_it_is_told_from_a_request(text: str, asks: bool) -> None:
