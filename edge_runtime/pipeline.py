@@ -249,8 +249,8 @@ class Assistant:
             )
         runner_up = route.runner_up if previous is None and specialist == routed else None
         if generation.call.get("name") == OUT_OF_SCOPE and runner_up is not None and runner_up[1] >= RUNNER_UP_MIN:
-            # Routed by a narrow margin to a specialist with no tool for it ("how do I dispute a charge?"
-            # sent to card services): the router's second choice gets the question before the cloud does.
+            # Routed by a narrow margin to a specialist with no tool for it ("put $120 in my high-yield
+            # savings" sent to savings): the router's second choice gets the question before the cloud does.
             second = runner_up[0]
             prior = clock.time("route", lambda: self.router.choice_prior(route, second, None))
             before_stage("specialist")
