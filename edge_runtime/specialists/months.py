@@ -37,6 +37,7 @@ _MONTH_RE = re.compile(
 )
 # "may" is a month only where it cannot be the verb: after a preposition, or before a year.
 _MAY_PREPOSITION_RE = re.compile(r"\b(?:in|for|of|about|during)\s+$", re.IGNORECASE)
+_DIGIT_AFTER_RE = re.compile(r"^\s+\d")
 _ORDINALS = (
     "first|second|third|fourth|fifth|sixth|seventh|eighth|ninth|tenth|eleventh|twelfth|thirteenth|fourteenth|"
     "fifteenth|sixteenth|seventeenth|eighteenth|nineteenth|twentieth|thirtieth"
@@ -47,14 +48,29 @@ _DAY_BEFORE_RE = re.compile(rf"\b{_DAY}\s+(?:of\s+)?$", re.IGNORECASE)
 _RANGE_BEFORE_RE = re.compile(r"\b(?:since|from|until|till|before|after|between|through|to|and)\s+$", re.IGNORECASE)
 
 
+def _months_named(text: str) -> list[re.Match[str]]:
+    """Each month name in ``text``; "may" only where it is one ("in may", "may 2025", "may 5")."""
+    return [
+        match
+        for match in _MONTH_RE.finditer(text)
+        if match.group("month").lower() != "may"
+        or match.group("year") is not None
+        or _MAY_PREPOSITION_RE.search(text[: match.start()])
+        or _DIGIT_AFTER_RE.match(text[match.end() :])
+    ]
+
+
+def mentions_month(text: str) -> bool:
+    """True when ``text`` names a month anywhere (a year said beside it is then not the whole period)."""
+    return bool(_months_named(text))
+
+
 def month_said(text: str, today: date) -> tuple[int, int] | None:
     """The (year, month) ``text`` names as its period, or None (none, several, or not alone)."""
     found: set[tuple[int, int]] = set()
-    for match in _MONTH_RE.finditer(text):
+    for match in _months_named(text):
         name, year = match.group("month").lower(), match.group("year")
         before, after = text[: match.start()], text[match.end() :]
-        if name == "may" and year is None and not _MAY_PREPOSITION_RE.search(before):
-            continue  # "may I see...", "you may"
         if _DAY_AFTER_RE.match(after) or _DAY_BEFORE_RE.search(before) or _RANGE_BEFORE_RE.search(before):
             return None
         month = _NAMES[name]

@@ -14,26 +14,21 @@ import re
 from datetime import date
 from typing import Any
 
+from edge_runtime.specialists.months import mentions_month
 from edge_runtime.tools.schemas import argument_names
 
 _YEAR_RE = re.compile(
     r"\b(?:in|during|for|of|throughout|over)\s+(?:the\s+(?:whole\s+|entire\s+)?year\s+)?((?:19|20)\d\d)\b(?![-/]\d)"
 )
 _ANY_YEAR_RE = re.compile(r"\b(?:19|20)\d\d\b")
-_MONTHS = (
-    "january|february|march|april|june|july|august|september|october|november|december|"
-    "jan|feb|mar|apr|jun|jul|aug|sep|sept|oct|nov|dec"
-)
-# A month or a date beside the year makes the period the model's to write; "may" only where it is one.
-_DATE_LIKE_RE = re.compile(
-    rf"\b(?:{_MONTHS})\b|\bmay\s+(?:of\s+)?\d|\bin\s+may\b|\d{{4}}-\d{{1,2}}|\d{{1,2}}/\d{{1,2}}", re.IGNORECASE
-)
+# A month or a date beside the year makes the period the model's to write.
+_DATE_RE = re.compile(r"\d{4}-\d{1,2}|\d{1,2}/\d{1,2}")
 
 
 def year_said(text: str) -> int | None:
     """The one calendar year ``text`` asks about, or None (none, several, or a month or date beside it)."""
     years = {int(match.group(1)) for match in _YEAR_RE.finditer(text.lower())}
-    if len(years) != 1 or len(set(_ANY_YEAR_RE.findall(text))) != 1 or _DATE_LIKE_RE.search(text):
+    if len(years) != 1 or len(set(_ANY_YEAR_RE.findall(text))) != 1 or mentions_month(text) or _DATE_RE.search(text):
         return None
     return years.pop()
 
