@@ -63,7 +63,7 @@ class SpecialistBuild:
     precisions: tuple[str, ...] = PRECISION_ORDER
 
     def shape(self) -> dict[str, Any]:
-        """What the base model's graph depends on (not the adapters' values)."""
+        """What the adapters' training depends on in the base model's graph."""
         return {
             "base": specialist_train.base_package_version(),
             "rank": self.train.rank,
@@ -71,6 +71,10 @@ class SpecialistBuild:
             "modules": list(self.train.modules),
             "onnxruntime_genai": onnxruntime_genai.__version__,
         }
+
+    def graph(self) -> dict[str, Any]:
+        """Everything the base model's graph depends on: its shape, and edits that leave its outputs alone."""
+        return {**self.shape(), "logits": "last position"}
 
 
 def _digest(payload: Any) -> str:
@@ -139,7 +143,7 @@ def build_specialists(
     metrics, weights = {}, {}
     for precision in config.precisions:
         # Scores are cached by what they depend on, so a change of gate or choice rule re-decides at once.
-        depends = [adapter_keys, config.shape(), router_key, specialist_eval.PRIOR_WEIGHTS]
+        depends = [adapter_keys, config.graph(), router_key, specialist_eval.PRIOR_WEIGHTS]
         scored = work / f"eval-{precision}-{_digest(depends)[:16]}.json"
         if scored.is_file():
             cached = json.loads(scored.read_text())
@@ -263,7 +267,7 @@ def _train(
 
 
 def _genai_build(work: Path, checkpoint: Path, precision: str, config: SpecialistBuild, console: Console) -> Path:
-    shape_key = _digest(config.shape())[:16]
+    shape_key = _digest(config.graph())[:16]
     output = work / f"genai-{precision}-{shape_key}"
     if (output / "adapter_inputs.json").is_file():
         return output
@@ -356,7 +360,7 @@ def _install(
         "variants": {
             chosen: {
                 "files": [f"{chosen}:{name}" for name in GENAI_FILES],
-                "recipe": config.shape(),
+                "recipe": config.graph(),
                 "prior_weight": prior[chosen]["weight"],
             }
         },
@@ -501,9 +505,9 @@ def prepare_base_model(model_dir: Path, cache_dir: Path, console: Console) -> bo
         pass
     config = SpecialistBuild()
     recorded = section["variants"][chosen].get("recipe")
-    if recorded != config.shape():
+    if recorded != config.graph():
         raise ModelError(
-            f"the specialists in {model_dir} were built with {recorded}, this code builds {config.shape()}; "
+            f"the specialists in {model_dir} were built with {recorded}, this code builds {config.graph()}; "
             f"rebuild them with: {BUILD_COMMAND}"
         )
     build = genai_build(chosen, cache_dir, console, config)

@@ -106,3 +106,14 @@ def test_when_the_specialists_are_inspected_then_only_adapters_are_committed_and
         metrics[section["chosen"]]["per_label"], metrics["fp32"]["per_label"], SpecialistGate()
     )
     assert sum(manifest.file("specialists", f"adapter:{label}").bytes for label in SPECIALIST_LABELS) < 40 * 2**20
+
+
+def test_when_the_specialists_base_model_is_inspected_then_its_lm_head_reads_the_last_position_only(
+    model_dir: Path,
+) -> None:
+    section = _specialists()
+    model = onnx.load(str(model_dir / "specialists" / section["chosen"] / "model.onnx"), load_external_data=False)
+    logits = next(output for output in model.graph.output if output.name == "logits")
+    assert [dim.dim_value or dim.dim_param for dim in logits.type.tensor_type.shape.dim] == ["batch_size", 1, 49152]
+    head = next(node for node in model.graph.node if "logits" in node.output)
+    assert next(node for node in model.graph.node if head.input[0] in node.output).op_type == "Slice"

@@ -5,10 +5,13 @@ from __future__ import annotations
 from datetime import date
 
 import numpy as np
+import onnx
+import onnxruntime as ort
 import pytest
+from onnx import TensorProto, helper, numpy_helper
 
 from edge_runtime.specialists.prompt import render_prompt, render_target
-from export.specialist_onnx import adapter_arrays, lora_node_names, onnx_weight_name
+from export.specialist_onnx import adapter_arrays, last_position_logits, lora_node_names, onnx_weight_name
 
 
 def test_when_peft_weights_are_converted_then_they_are_transposed_named_and_b_is_scaled() -> None:
@@ -40,6 +43,46 @@ def test_when_lora_nodes_are_listed_then_they_match_the_builders_names() -> None
         "/model/layers.29/mlp/down_proj/lora_A/MatMul",
         "/model/layers.29/mlp/down_proj/lora_B/MatMul",
     ]
+
+
+def _lm_head_model() -> onnx.ModelProto:
+    """A norm and an LM head over ``[batch, sequence, 4]`` hidden states, shaped like the builder's."""
+    weight = np.arange(24, dtype=np.float32).reshape(4, 6) / 10
+    graph = helper.make_graph(
+        [
+            helper.make_node("Relu", ["hidden"], ["normed"]),
+            helper.make_node("MatMul", ["normed", "lm_head.weight"], ["logits"]),
+        ],
+        "head",
+        [helper.make_tensor_value_info("hidden", TensorProto.FLOAT, ["batch_size", "sequence_length", 4])],
+        [helper.make_tensor_value_info("logits", TensorProto.FLOAT, ["batch_size", "sequence_length", 6])],
+        [numpy_helper.from_array(weight, "lm_head.weight")],
+    )
+    return helper.make_model(graph, opset_imports=[helper.make_opsetid("", 17)], ir_version=8)
+
+
+def _run(model: onnx.ModelProto, hidden: np.ndarray) -> np.ndarray:
+    session = ort.InferenceSession(model.SerializeToString(), providers=["CPUExecutionProvider"])
+    return np.asarray(session.run(["logits"], {"hidden": hidden})[0])
+
+
+def test_when_the_lm_head_keeps_the_last_position_then_its_logits_are_the_full_ones_last_row() -> None:
+    hidden = np.random.default_rng(0).standard_normal((1, 5, 4)).astype(np.float32)
+    full = _run(_lm_head_model(), hidden)
+    model = _lm_head_model()
+    last_position_logits(model.graph)
+    onnx.checker.check_model(model, full_check=True)
+    last = _run(model, hidden)
+    assert last.shape == (1, 1, 6)
+    np.testing.assert_array_equal(last[0, 0], full[0, -1])
+    assert model.graph.output[0].type.tensor_type.shape.dim[1].dim_value == 1
+
+
+def test_when_a_model_has_no_logits_then_keeping_the_last_position_refuses_it() -> None:
+    model = _lm_head_model()
+    model.graph.node[1].output[0] = "scores"
+    with pytest.raises(ValueError, match="no node writing 'logits'"):
+        last_position_logits(model.graph)
 
 
 def test_when_a_prompt_is_rendered_then_it_holds_the_date_the_previous_call_and_the_text() -> None:
