@@ -21,7 +21,7 @@ import json
 import shutil
 import time
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import asdict, dataclass, field
 from datetime import date
 from pathlib import Path
 from typing import Any
@@ -72,9 +72,10 @@ class SpecialistBuild:
             "onnxruntime_genai": onnxruntime_genai.__version__,
         }
 
-    def graph(self) -> dict[str, Any]:
-        """Everything the base model's graph depends on: its shape, and edits that leave its outputs alone."""
-        return {**self.shape(), "logits": "last position"}
+    def recipe(self, precision: str) -> dict[str, Any]:
+        """Everything the base model's build at ``precision`` depends on."""
+        quantization = asdict(specialist_onnx.PRECISIONS[precision])
+        return {**self.shape(), "logits": "last position", "quantization": quantization}
 
 
 def _digest(payload: Any) -> str:
@@ -107,7 +108,7 @@ def build_keys(
             "router": router_key,
             "prior_weights": specialist_eval.PRIOR_WEIGHTS,
             "gate": config.gate.as_dict(),
-            "precisions": config.precisions,
+            "precisions": {precision: config.recipe(precision) for precision in config.precisions},
             "margin": CHOICE_MARGIN,
         }
     )
@@ -143,7 +144,7 @@ def build_specialists(
     metrics, weights = {}, {}
     for precision in config.precisions:
         # Scores are cached by what they depend on, so a change of gate or choice rule re-decides at once.
-        depends = [adapter_keys, config.graph(), router_key, specialist_eval.PRIOR_WEIGHTS]
+        depends = [adapter_keys, config.recipe(precision), router_key, specialist_eval.PRIOR_WEIGHTS]
         scored = work / f"eval-{precision}-{_digest(depends)[:16]}.json"
         if scored.is_file():
             cached = json.loads(scored.read_text())
@@ -267,12 +268,12 @@ def _train(
 
 
 def _genai_build(work: Path, checkpoint: Path, precision: str, config: SpecialistBuild, console: Console) -> Path:
-    shape_key = _digest(config.graph())[:16]
-    output = work / f"genai-{precision}-{shape_key}"
+    recipe_key = _digest(config.recipe(precision))[:16]
+    output = work / f"genai-{precision}-{recipe_key}"
     if (output / "adapter_inputs.json").is_file():
         return output
     console.print(f"specialists: building the {precision} base model with onnxruntime-genai")
-    template = work / f"template-{shape_key}"
+    template = work / f"template-{_digest(config.shape())[:16]}"
     if not (template / "adapter_config.json").is_file():
         specialist_train.write_template_adapter(checkpoint, config.train, template)
     shutil.rmtree(output, ignore_errors=True)
@@ -360,7 +361,7 @@ def _install(
         "variants": {
             chosen: {
                 "files": [f"{chosen}:{name}" for name in GENAI_FILES],
-                "recipe": config.graph(),
+                "recipe": config.recipe(chosen),
                 "prior_weight": prior[chosen]["weight"],
             }
         },
@@ -505,9 +506,9 @@ def prepare_base_model(model_dir: Path, cache_dir: Path, console: Console) -> bo
         pass
     config = SpecialistBuild()
     recorded = section["variants"][chosen].get("recipe")
-    if recorded != config.graph():
+    if recorded != config.recipe(chosen):
         raise ModelError(
-            f"the specialists in {model_dir} were built with {recorded}, this code builds {config.graph()}; "
+            f"the specialists in {model_dir} were built with {recorded}, this code builds {config.recipe(chosen)}; "
             f"rebuild them with: {BUILD_COMMAND}"
         )
     build = genai_build(chosen, cache_dir, console, config)

@@ -62,13 +62,16 @@ class GenaiPrecision:
     name: str  # "int4", "int8" or "fp32": the directory name and the builder's -p value
     algo_config: str | None = None  # weight-quantization method for int4/int8
     accuracy_level: int | None = None  # MatMulNBits compute: 4 quantizes activations to int8, 1 keeps fp32
+    block_size: int | None = None  # weights sharing one scale (the builder's default: 32)
 
 
 PRECISIONS: dict[str, GenaiPrecision] = {
     # k_quant keeps much closer to the fp32 model than round-to-nearest when the base weights were
     # already 4-bit (the GGUF): plain RTN re-quantizes them and drifts from the first token.
     "int4": GenaiPrecision("int4", algo_config="k_quant"),
-    "int8": GenaiPrecision("int8"),
+    # One scale per 128 weights rather than the builder's 32: 24 MiB less once pre-packed, and faster, with
+    # the same tool and call accuracy within two calls in 1,340 (validation and test).
+    "int8": GenaiPrecision("int8", block_size=128),
     "fp32": GenaiPrecision("fp32"),
 }
 
@@ -106,6 +109,8 @@ def build_genai_model(
         options.append(f"algo_config={precision.algo_config}")
     if precision.accuracy_level is not None:
         options.append(f"accuracy_level={precision.accuracy_level}")
+    if precision.block_size is not None:
+        options.append(f"block_size={precision.block_size}")
     command = [
         sys.executable,
         "-m",
