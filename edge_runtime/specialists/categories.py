@@ -5,8 +5,10 @@ Asked "how much did I spend on coffee this week?", a specialist wrote ``fuel`` a
 question. A call's category must be one the utterance (or, for a follow-up, the previous call) names:
 
 - the call's category is said: it stays;
-- another category, and only one, is said ("coffee" is dining): the call takes that one;
-- none is said: the category is dropped (it is optional), and the question is answered for all spending.
+- another category, and only one, is said ("coffee" is dining): the call takes that one, also when
+  the call kept the previous one ("what about groceries?" after a question about dining);
+- none is said: a follow-up keeps the previous call's category; otherwise the category is dropped (it
+  is optional), and the question is answered for all spending.
 """
 
 from __future__ import annotations
@@ -79,7 +81,7 @@ def ground_category(call: dict[str, Any], text: str, previous: str | None = None
         return call
     written = arguments["category"]
     said = categories_said(text)
-    if written in said or written == _previous_category(previous):
+    if written in said or (not said and written == _previous_category(previous)):
         return call
     grounded = dict(arguments)
     if len(said) == 1:

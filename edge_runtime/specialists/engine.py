@@ -29,6 +29,7 @@ import numpy as np
 from edge_runtime.manifest import BUILD_COMMAND, Manifest, ModelError
 from edge_runtime.specialists.accounts import ground_transfer_accounts
 from edge_runtime.specialists.amounts import ground_amounts
+from edge_runtime.specialists.carried import carry_period
 from edge_runtime.specialists.categories import ground_category
 from edge_runtime.specialists.intent import card_switch_as_said, read_not_write
 from edge_runtime.specialists.months import ground_month
@@ -270,12 +271,13 @@ def held_to_question(call: dict[str, Any], text: str, today: date, previous: str
     """``call`` held to what the question says outright (see each module): a question about how things
     stand is answered with a read tool, never a write, and a card is turned back on when that is what
     was asked; amounts, a transfer's direction, a year or a month, and a spending category are read back
-    from it. ``call`` itself when all agree."""
+    from it, and a follow-up that names no time keeps the previous period. ``call`` itself when all agree."""
     call = card_switch_as_said(read_not_write(call, text), text)
     call = ground_amounts(call, text, previous)
     call = ground_transfer_accounts(call, text)
     call = ground_year(call, text, today)
     call = ground_month(call, text, today)
+    call = carry_period(call, text, previous)
     return ground_category(call, text, previous)
 
 

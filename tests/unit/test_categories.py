@@ -44,6 +44,14 @@ def test_when_a_follow_up_keeps_the_previous_category_then_it_stays() -> None:
     assert ground_category(call, "and last month?", previous) is call
 
 
+def test_when_a_follow_up_names_another_category_then_it_replaces_the_previous_one() -> None:
+    call = _spending(period="last_30_days", category="dining")
+    previous = '{"name":"spending_summary","arguments":{"period":"this_month","category":"dining"}}'
+    assert ground_category(call, "what about groceries?", previous) == _spending(
+        period="last_30_days", category="groceries"
+    )
+
+
 def test_when_the_category_is_said_or_the_call_has_none_then_it_is_untouched() -> None:
     call = _spending(period="this_month", category="groceries")
     assert ground_category(call, "groceries this month", None) is call
