@@ -9,6 +9,9 @@ question. A call's category must be one the utterance (or, for a follow-up, the 
   the call kept the previous one ("what about groceries?" after a question about dining);
 - none is said: a follow-up keeps the previous call's category; otherwise the category is dropped (it
   is optional), and the question is answered for all spending.
+
+A merchant that is nothing but a category's name ("show me those purchases" after a question about
+groceries came out as the merchant "groceries", which no purchase has) is taken as that category.
 """
 
 from __future__ import annotations
@@ -72,6 +75,22 @@ def _previous_category(previous: str | None) -> str | None:
     except (ValueError, AttributeError):
         return None
     return category if isinstance(category, str) else None
+
+
+def merchant_as_category(call: dict[str, Any]) -> dict[str, Any]:
+    """``call`` with a merchant that is only a category's name ("groceries", "hardware stores") taken as
+    that category, for a tool that takes one and has no other category."""
+    name, arguments = call.get("name"), call.get("arguments")
+    if not isinstance(name, str) or not isinstance(arguments, dict) or "category" not in argument_names(name):
+        return call
+    merchant = arguments.get("merchant")
+    if not isinstance(merchant, str):
+        return call
+    named = [category for category, pattern in _PATTERNS.items() if pattern.fullmatch(merchant.strip())]
+    if len(named) != 1 or arguments.get("category", named[0]) != named[0]:
+        return call
+    moved = {**{key: value for key, value in arguments.items() if key != "merchant"}, "category": named[0]}
+    return {**call, "arguments": {key: moved[key] for key in argument_names(name) if key in moved}}
 
 
 def ground_category(call: dict[str, Any], text: str, previous: str | None = None) -> dict[str, Any]:

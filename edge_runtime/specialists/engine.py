@@ -30,7 +30,7 @@ from edge_runtime.manifest import BUILD_COMMAND, Manifest, ModelError
 from edge_runtime.specialists.accounts import ground_transfer_accounts
 from edge_runtime.specialists.amounts import ground_amounts
 from edge_runtime.specialists.carried import carry_period
-from edge_runtime.specialists.categories import ground_category
+from edge_runtime.specialists.categories import ground_category, merchant_as_category
 from edge_runtime.specialists.intent import card_switch_as_said, read_not_write
 from edge_runtime.specialists.months import ground_month
 from edge_runtime.specialists.prompt import render_prompt
@@ -278,7 +278,7 @@ def held_to_question(call: dict[str, Any], text: str, today: date, previous: str
     call = ground_year(call, text, today)
     call = ground_month(call, text, today)
     call = carry_period(call, text, previous)
-    return ground_category(call, text, previous)
+    return ground_category(merchant_as_category(call), text, previous)
 
 
 class SpecialistError(RuntimeError):

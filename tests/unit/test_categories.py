@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from edge_runtime.specialists.categories import categories_said, ground_category
+from edge_runtime.specialists.categories import categories_said, ground_category, merchant_as_category
 
 
 def _spending(**arguments: str) -> dict[str, object]:
@@ -59,3 +59,25 @@ def test_when_the_category_is_said_or_the_call_has_none_then_it_is_untouched() -
     assert ground_category(plain, "how much did I spend on coffee this month") is plain
     balance = {"name": "get_balance", "arguments": {"account": "checking"}}
     assert ground_category(balance, "coffee") is balance
+
+
+@pytest.mark.parametrize(
+    ("merchant", "category"), [("groceries", "groceries"), ("hardware stores", "home"), ("gas", "fuel")]
+)
+def test_when_the_merchant_is_only_a_category_name_then_it_is_taken_as_that_category(
+    merchant: str, category: str
+) -> None:
+    call = {"name": "list_card_transactions", "arguments": {"period": "yesterday", "merchant": merchant}}
+    assert merchant_as_category(call) == {
+        "name": "list_card_transactions",
+        "arguments": {"period": "yesterday", "category": category},
+    }
+
+
+def test_when_the_merchant_is_a_real_name_or_the_tool_takes_no_category_then_it_stays() -> None:
+    home_depot = {"name": "list_card_transactions", "arguments": {"period": "yesterday", "merchant": "Home Depot"}}
+    assert merchant_as_category(home_depot) is home_depot
+    other = {"name": "spending_summary", "arguments": {"period": "this_month", "category": "dining", "merchant": "gas"}}
+    assert merchant_as_category(other) is other
+    found = {"name": "find_transaction", "arguments": {"merchant": "groceries"}}
+    assert merchant_as_category(found) is found
