@@ -216,7 +216,7 @@ def test_when_an_amount_cannot_be_moved_then_the_user_is_told_and_nothing_waits_
 
 @pytest.mark.parametrize(
     ("question", "tool"),
-    [("did I report my card lost?", "card_status"), ("how much is my rent", "list_bills")],
+    [("did I report my card lost?", "card_status"), ("how much is my rent bill?", "list_bills")],
 )
 def test_when_a_question_only_asks_then_it_is_answered_and_a_yes_changes_nothing(
     assistant: Assistant, bank: SqliteBank, question: str, tool: str
