@@ -24,11 +24,11 @@ Amounts are written as the contract wants them: digits, no separators, cents onl
 
 from __future__ import annotations
 
-import json
 import re
 from decimal import Decimal, InvalidOperation
 from typing import Any
 
+from edge_runtime.specialists.prompt import previous_arguments
 from edge_runtime.tools.schemas import amount_arguments, argument_names, required_arguments
 
 #: Tools whose amount is the request itself ("pay $50", "find the $42 charge"): a missing one is filled
@@ -221,13 +221,7 @@ def _numbers_in(text: str) -> list[str]:
 
 
 def _previous_values(previous: str | None) -> list[str]:
-    if previous is None:
-        return []
-    try:
-        arguments = json.loads(previous).get("arguments") or {}
-    except (ValueError, AttributeError):
-        return []
-    return [value for value in arguments.values() if isinstance(value, str)]
+    return [value for value in previous_arguments(previous).values() if isinstance(value, str)]
 
 
 def ground_amounts(call: dict[str, Any], text: str, previous: str | None = None) -> dict[str, Any]:

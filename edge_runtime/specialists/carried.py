@@ -13,11 +13,11 @@ When the utterance says nothing about time, the call takes the previous call's p
 from __future__ import annotations
 
 import calendar
-import json
 import re
 from typing import Any
 
 from edge_runtime.specialists.months import LOOKING_BACK
+from edge_runtime.specialists.prompt import previous_arguments
 from edge_runtime.tools.schemas import argument_names
 
 _TIME_WORDS = (
@@ -40,21 +40,12 @@ def says_a_time(text: str) -> bool:
     return bool(_TIME_RE.search(text))
 
 
-def _previous_period(previous: str | None) -> Any:
-    if previous is None:
-        return None
-    try:
-        return (json.loads(previous).get("arguments") or {}).get("period")
-    except (ValueError, AttributeError):
-        return None
-
-
 def carry_period(call: dict[str, Any], text: str, previous: str | None) -> dict[str, Any]:
     """``call`` with the previous call's period when ``text`` follows up without naming a time."""
     name, arguments = call.get("name"), call.get("arguments")
     if name not in LOOKING_BACK or not isinstance(arguments, dict):
         return call
-    period = _previous_period(previous)
+    period = previous_arguments(previous).get("period")
     if period is None or arguments.get("period") == period or says_a_time(text):
         return call
     carried = {**arguments, "period": period}

@@ -16,10 +16,10 @@ groceries came out as the merchant "groceries", which no purchase has) is taken 
 
 from __future__ import annotations
 
-import json
 import re
 from typing import Any
 
+from edge_runtime.specialists.prompt import previous_arguments
 from edge_runtime.tools.schemas import argument_names
 
 #: Words that name each category (singular and plural forms match), synonyms included.
@@ -68,12 +68,7 @@ def categories_said(text: str) -> set[str]:
 
 
 def _previous_category(previous: str | None) -> str | None:
-    if previous is None:
-        return None
-    try:
-        category = (json.loads(previous).get("arguments") or {}).get("category")
-    except (ValueError, AttributeError):
-        return None
+    category = previous_arguments(previous).get("category")
     return category if isinstance(category, str) else None
 
 

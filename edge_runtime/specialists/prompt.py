@@ -9,7 +9,9 @@ call it is following up on.
 
 from __future__ import annotations
 
+import json
 from datetime import date
+from typing import Any
 
 #: SmolLM2's chat-format markers. Its tokenizer must encode the prompt without adding special tokens.
 IM_START = "<|im_start|>"
@@ -29,3 +31,14 @@ def render_prompt(text: str, today: date, previous: str | None = None, *, label:
 def render_target(call_json: str) -> str:
     """What the specialist is trained to write after the prompt: the call, then the end of its turn."""
     return f"{call_json}{IM_END}"
+
+
+def previous_arguments(previous: str | None) -> dict[str, Any]:
+    """The arguments of a follow-up's previous call (its canonical JSON); empty when there is none."""
+    if previous is None:
+        return {}
+    try:
+        arguments = json.loads(previous).get("arguments")
+    except (ValueError, AttributeError):
+        return {}
+    return arguments if isinstance(arguments, dict) else {}
