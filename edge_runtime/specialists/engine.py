@@ -31,6 +31,7 @@ from edge_runtime.specialists.accounts import ground_transfer_accounts
 from edge_runtime.specialists.amounts import ground_amounts
 from edge_runtime.specialists.carried import carry_period
 from edge_runtime.specialists.categories import ground_category, merchant_as_category
+from edge_runtime.specialists.goals import goal_as_said
 from edge_runtime.specialists.intent import card_switch_as_said, read_not_write
 from edge_runtime.specialists.months import ground_month
 from edge_runtime.specialists.prompt import render_prompt
@@ -182,7 +183,7 @@ class SpecialistEngine:
         except json.JSONDecodeError as error:
             # The grammar makes this unreachable unless the call hit MAX_CALL_TOKENS mid-way.
             raise SpecialistError(f"the {label} specialist wrote an incomplete call ({error})") from error
-        grounded = held_to_question(call, text, today, previous)
+        grounded = held_to_question(call, text, today, previous, label)
         if grounded is not call:
             logger.debug("arguments held to the question: %s", grounded.get("arguments"))
         return Generation(label, output, grounded, prompt_tokens, generated, elapsed)
@@ -267,12 +268,16 @@ def _json(path: Path) -> dict[str, Any]:
     return data
 
 
-def held_to_question(call: dict[str, Any], text: str, today: date, previous: str | None = None) -> dict[str, Any]:
-    """``call`` held to what the question says outright (see each module): a question about how things
-    stand is answered with a read tool, never a write, and a card is turned back on when that is what
-    was asked; amounts, a transfer's direction, a year or a month, and a spending category are read back
-    from it, and a follow-up that names no time keeps the previous period. ``call`` itself when all agree."""
-    call = card_switch_as_said(read_not_write(call, text), text)
+def held_to_question(
+    call: dict[str, Any], text: str, today: date, previous: str | None = None, label: str | None = None
+) -> dict[str, Any]:
+    """``call`` held to what the question says outright (see each module): a card is switched on or off
+    as asked, a question about how things stand is answered with a read tool, never a write, and one
+    about a savings goal's progress with that goal's; amounts, a transfer's direction, a year or a month,
+    and a spending category are read back from it, and a follow-up that names no time keeps the previous
+    period. ``label`` is the specialist that wrote ``call``. ``call`` itself when all agree."""
+    call = read_not_write(card_switch_as_said(call, text, label), text)
+    call = goal_as_said(call, text, label)
     call = ground_amounts(call, text, previous)
     call = ground_transfer_accounts(call, text)
     call = ground_year(call, text, today)

@@ -19,6 +19,8 @@ from __future__ import annotations
 import re
 from typing import Any
 
+from edge_runtime.tools.schemas import OUT_OF_SCOPE
+
 _OPENERS = re.compile(r"^(?:(?:hi|hey|hello|ok|okay|so|um|uh|quick question|sorry|and|but|also)\W+)*")
 # "do" asks only before its subject ("do I owe...?"); "do the debit card too" is a request.
 _ASKS = re.compile(
@@ -69,20 +71,54 @@ _CARD_OFF = re.compile(
     r"\b(?:freez\w*|froze\w*|lock|block|pause|put a hold|hold on|disable|suspend|turn (?:\w+ ){0,4}off|"
     r"switch (?:\w+ ){0,4}off)\b"
 )
+# Asking outright to turn a card off: the verb with what it acts on ("freeze my card", "put a hold on
+# it", "turn my card off"), so that a misspelt "lifft the freeze" is not taken for one, nor "turn off
+# international payments on my card" (a card setting, which no tool changes).
+_CARD_OFF_ASKED = re.compile(
+    r"\b(?:put (?:a |the )?(?:ho?ld|freeze|block|lock) on|(?:put|place) (?:\w+ ){0,4}on ho?ld|"
+    r"(?:freeze|lock|block|pause|disable|suspend) (?:my|the|it|this|that|both|our|all)|"
+    r"(?:turn|switch) (?:my|the|it|this|that|both|our)(?: \w+){0,3} off)\b"
+)
+# Which card: the contract's two.
+_CARD_KINDS = {
+    "credit": re.compile(r"\bcredit\b"),
+    "debit": re.compile(r"\b(?:debit|check card|atm card|bank card|cash card)\b"),
+}
+_SWITCHES = ("freeze_card", "unfreeze_card", "activate_card")
 
 
-def card_switch_as_said(call: dict[str, Any], text: str) -> dict[str, Any]:
-    """A freeze the customer asked to undo becomes an unfreeze.
+def card_switch_as_said(call: dict[str, Any], text: str, label: str | None = None) -> dict[str, Any]:
+    """A card switch in the direction the customer asked for.
 
-    Asked "turn my credit card back on", the card specialist wrote ``freeze_card``: a "yes" to the
-    confirmation would have done the opposite of the request. The call flips only when the utterance
-    asks to turn the card back on and says nothing of turning it off. The other way round is left as
-    written: a misspelt "lifft the freeze" reads as a freeze to these patterns.
+    Asked "turn my credit card back on", the card specialist wrote ``freeze_card``; asked "put a hold on
+    my debit card", it wrote ``unfreeze_card``: a "yes" to the confirmation would have done the opposite
+    of the request. Asked "switch my credit card back on", it found no tool, and the request went to the
+    cloud, which can't switch a card.
+
+    - a freeze or an activation becomes an unfreeze when the utterance asks to turn the card back on
+      and says nothing of turning it off;
+    - an unfreeze becomes a freeze when the utterance asks outright to turn the card off ("put a hold
+      on", "freeze my") and says nothing of turning it back on. A misspelt "lifft the freeze" asks for
+      neither, so the call stays as written;
+    - the card specialist's out-of-scope (``label``) becomes the switch asked for either way, when the
+      utterance is a request, not a question ("what's the fee to freeze my card?"), and names one card,
+      debit or credit.
+
+    The switch still waits for the customer's yes, to a question that names the card and the action.
     """
     name, arguments = call.get("name"), call.get("arguments")
-    if name != "freeze_card" or not isinstance(arguments, dict):
+    out_of_scope = name == OUT_OF_SCOPE and label == "card_services"
+    if name not in _SWITCHES and not out_of_scope:
         return call
-    lowered = text.lower()
-    if _CARD_ON.search(lowered) and not _CARD_OFF.search(_CARD_ON.sub(" ", lowered)):
-        return {"name": "unfreeze_card", "arguments": dict(arguments)}
-    return call
+    lowered = " ".join(text.lower().split())
+    turned_on = bool(_CARD_ON.search(lowered)) and not _CARD_OFF.search(_CARD_ON.sub(" ", lowered))
+    turned_off = bool(_CARD_OFF_ASKED.search(lowered)) and not _CARD_ON.search(lowered)
+    asked = "unfreeze_card" if turned_on else "freeze_card" if turned_off else None
+    if asked is None or asked == name or (name == "activate_card" and asked != "unfreeze_card"):
+        return call
+    if out_of_scope:
+        if asks_how_things_stand(text):
+            return call
+        cards = [card for card, pattern in _CARD_KINDS.items() if pattern.search(lowered)]
+        return {"name": asked, "arguments": {"card": cards[0]}} if len(cards) == 1 else call
+    return {"name": asked, "arguments": dict(arguments)} if isinstance(arguments, dict) else call

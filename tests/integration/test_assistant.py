@@ -242,6 +242,29 @@ def test_when_a_frozen_card_is_to_be_turned_back_on_then_the_confirmation_unfree
     assert {card.id: card.state for card in bank.cards()}["credit"] == "active"
 
 
+def test_when_a_card_is_put_on_hold_and_switched_back_on_then_each_confirmation_does_what_was_said(
+    assistant: Assistant, bank: SqliteBank
+) -> None:
+    # The card specialist alone writes an unfreeze for the first and finds no tool for the second.
+    conversation = Conversation()
+    turn = assistant.ask("put a hold on my debit card", conversation)
+    assert [(call["name"], call["status"]) for call in turn.tool_calls] == [("freeze_card", "needs_confirmation")]
+    assert turn.answer.startswith("Freeze your debit card")
+    assistant.ask("yes", conversation)
+    assert {card.id: card.state for card in bank.cards()}["debit"] == "frozen"
+    turn = assistant.ask("switch my debit card back on", conversation)
+    assert [(call["name"], call["status"]) for call in turn.tool_calls] == [("unfreeze_card", "needs_confirmation")]
+    assistant.ask("yes", conversation)
+    assert {card.id: card.state for card in bank.cards()}["debit"] == "active"
+
+
+def test_when_a_goal_s_savings_are_asked_about_then_that_goal_s_progress_is_the_answer(assistant: Assistant) -> None:
+    # The savings specialist alone answers this with the overview of all savings.
+    turn = assistant.ask("how's my car savings coming along?", Conversation())
+    assert [call["name"] for call in turn.tool_calls] == ["goal_progress"]
+    assert turn.answer.startswith("You've saved $3,500.00 of $20,000.00 for your new car goal")
+
+
 def test_when_a_year_is_asked_about_then_the_answer_covers_that_year(assistant: Assistant) -> None:
     turn = assistant.ask("how much have I spent at Amazon in 2026", Conversation())
     (call,) = turn.tool_calls

@@ -83,3 +83,50 @@ def test_when_the_customer_asks_to_turn_a_card_back_on_then_it_is_never_frozen(t
 def test_when_an_unfreeze_was_written_then_it_is_left_as_written() -> None:
     call = {"name": "unfreeze_card", "arguments": {"card": "debit"}}
     assert card_switch_as_said(call, "lifft the freeze on my card") is call
+
+
+@pytest.mark.parametrize(
+    "text",
+    ["put a hold on my Visa debit card", "Can you please put my debit card on hold", "freeze my card", "turn it off"],
+)
+def test_when_the_customer_asks_to_turn_a_card_off_then_it_is_never_unfrozen(text: str) -> None:
+    call = {"name": "unfreeze_card", "arguments": {"card": "debit"}}
+    assert card_switch_as_said(call, text) == {"name": "freeze_card", "arguments": {"card": "debit"}}
+
+
+def test_when_a_card_that_was_on_is_to_be_turned_back_on_then_it_is_unfrozen_not_activated() -> None:
+    call = {"name": "activate_card", "arguments": {"card": "credit"}}
+    assert card_switch_as_said(call, "would you turn my credit card back on") == {
+        "name": "unfreeze_card",
+        "arguments": {"card": "credit"},
+    }
+    assert card_switch_as_said(call, "activate my new credit card") is call
+
+
+@pytest.mark.parametrize(
+    ("text", "call"),
+    [
+        ("switch my rewards credit card back on", {"name": "unfreeze_card", "arguments": {"card": "credit"}}),
+        ("Put a hld on my debit Mastercard", {"name": "freeze_card", "arguments": {"card": "debit"}}),
+        ("put a hold on my bank card", {"name": "freeze_card", "arguments": {"card": "debit"}}),
+    ],
+)
+def test_when_the_card_specialist_finds_no_tool_for_a_plain_switch_then_the_switch_is_asked_for(
+    text: str, call: dict[str, object]
+) -> None:
+    assert card_switch_as_said({"name": "out_of_scope"}, text, "card_services") == call
+
+
+@pytest.mark.parametrize(
+    ("text", "label"),
+    [
+        ("switch my card back on", "card_services"),  # which card: not said
+        ("switch my debit card back on and my credit card too", "card_services"),  # both
+        ("what's the fee to freeze my credit card?", "card_services"),  # a question, not a request
+        ("turn off international payments on my credit card", "card_services"),  # a setting, not the card
+        ("switch my credit card back on", "transfers"),  # another specialist's out-of-scope
+    ],
+)
+def test_when_the_switch_or_the_card_is_not_plain_then_out_of_scope_stays(text: str, label: str) -> None:
+    call = {"name": "out_of_scope"}
+    assert card_switch_as_said(call, text, label) is call
