@@ -11,7 +11,7 @@ from __future__ import annotations
 import re
 from typing import Any
 
-from edge_runtime.tools.schemas import ACCOUNTS
+from edge_runtime.tools.schemas import ACCOUNTS, OUT_OF_SCOPE
 
 #: Arguments that name one of the customer's own accounts (``transfer``'s ``to`` may be a payee).
 ACCOUNT_ARGUMENTS = ("account", "from_account")
@@ -128,3 +128,21 @@ def _own_account(name: object) -> str | None:
         return None
     key = name.strip().lower().replace(" ", "_")
     return key if key in ACCOUNTS else None
+
+
+def destination_said(call: dict[str, Any], text: str, previous: str | None = None) -> dict[str, Any]:
+    """``call``, or out-of-scope for a transfer to an own account the utterance never names.
+
+    Asked "send $3,900 to a bank account in the UK" (an international transfer, which no tool makes), the
+    transfers specialist wrote a transfer from savings to checking, and the assistant asked back "Move
+    $3,900.00 from savings to checking today?", a question the customer never asked. A question that
+    names no own account for the money to go to, and is not a follow-up (which may point back: "move 50
+    there"), is left to the router's runner-up or the cloud instead.
+    """
+    arguments = call.get("arguments")
+    if call.get("name") != "transfer" or not isinstance(arguments, dict) or previous is not None:
+        return call
+    destination = _own_account(arguments.get("to"))
+    if destination is None or _NAMED_RE[destination].search(text.lower()):
+        return call
+    return {"name": OUT_OF_SCOPE}

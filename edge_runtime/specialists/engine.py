@@ -27,7 +27,7 @@ from typing import Any
 import numpy as np
 
 from edge_runtime.manifest import BUILD_COMMAND, Manifest, ModelError
-from edge_runtime.specialists.accounts import ground_transfer_accounts
+from edge_runtime.specialists.accounts import destination_said, ground_transfer_accounts
 from edge_runtime.specialists.amounts import ground_amounts
 from edge_runtime.specialists.carried import carry_period
 from edge_runtime.specialists.categories import ground_category, merchant_as_category
@@ -273,13 +273,14 @@ def held_to_question(
 ) -> dict[str, Any]:
     """``call`` held to what the question says outright (see each module): a card is switched on or off
     as asked, a question about how things stand is answered with a read tool, never a write, and one
-    about a savings goal's progress with that goal's; amounts, a transfer's direction, a year or a month,
+    about a savings goal's progress with that goal's; a transfer goes only to an own account the
+    question (or a follow-up's previous call) names; amounts, a transfer's direction, a year or a month,
     and a spending category are read back from it, and a follow-up that names no time keeps the previous
     period. ``label`` is the specialist that wrote ``call``. ``call`` itself when all agree."""
     call = read_not_write(card_switch_as_said(call, text, label), text)
     call = goal_as_said(call, text, label)
     call = ground_amounts(call, text, previous)
-    call = ground_transfer_accounts(call, text)
+    call = destination_said(ground_transfer_accounts(call, text), text, previous)
     call = ground_year(call, text, today)
     call = ground_month(call, text, today)
     call = carry_period(call, text, previous)

@@ -265,6 +265,12 @@ def test_when_a_goal_s_savings_are_asked_about_then_that_goal_s_progress_is_the_
     assert turn.answer.startswith("You've saved $3,500.00 of $20,000.00 for your new car goal")
 
 
+def test_when_money_is_to_go_abroad_then_no_transfer_between_own_accounts_is_asked_for(assistant: Assistant) -> None:
+    # The transfers specialist alone writes savings to checking for this; no tool sends money abroad.
+    turn = assistant.ask("send $3,900 to a bank account in the UK", Conversation())
+    assert turn.escalated and turn.tool_calls == []
+
+
 def test_when_a_year_is_asked_about_then_the_answer_covers_that_year(assistant: Assistant) -> None:
     turn = assistant.ask("how much have I spent at Amazon in 2026", Conversation())
     (call,) = turn.tool_calls

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from edge_runtime.specialists.accounts import ground_transfer_accounts, said_direction
+from edge_runtime.specialists.accounts import destination_said, ground_transfer_accounts, said_direction
 
 
 def _transfer(from_account: str, to: str, amount: str = "50") -> dict[str, object]:
@@ -56,3 +56,25 @@ def test_when_the_call_agrees_or_is_another_tool_then_it_is_returned_as_is() -> 
     assert ground_transfer_accounts(call, "move $100 from checking to my visa credit card") is call
     status = {"name": "transfer_status", "arguments": {"to": "savings"}}
     assert ground_transfer_accounts(status, "did my transfer from checking to savings go through?") is status
+
+
+@pytest.mark.parametrize(
+    "text", ["send $3,900 to a bank account in the UK", "Send $4600 to a bank account in Japan", "wire 200 abroad"]
+)
+def test_when_no_own_account_is_named_for_the_money_then_no_transfer_between_them_is_asked_for(text: str) -> None:
+    assert destination_said(_transfer("savings", "checking"), text) == {"name": "out_of_scope"}
+
+
+@pytest.mark.parametrize(
+    ("call", "text", "previous"),
+    [
+        (_transfer("checking", "savings"), "put $60 in my high-yield savings", None),
+        (_transfer("checking", "credit card"), "pay off my card with $100", None),
+        (_transfer("checking", "Alex Chen"), "send $40 to Alex", None),  # a payee, not an own account
+        (_transfer("checking", "savings"), "move 50 there", '{"name":"get_balance","arguments":{"account":"savings"}}'),
+    ],
+)
+def test_when_the_destination_is_named_a_payee_or_carried_then_the_transfer_stays(
+    call: dict[str, object], text: str, previous: str | None
+) -> None:
+    assert destination_said(call, text, previous) is call
