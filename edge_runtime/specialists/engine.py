@@ -32,7 +32,7 @@ from edge_runtime.specialists.amounts import ground_amounts
 from edge_runtime.specialists.carried import carry_period
 from edge_runtime.specialists.categories import ground_category, merchant_as_category
 from edge_runtime.specialists.goals import goal_as_said
-from edge_runtime.specialists.intent import card_switch_as_said, read_not_write
+from edge_runtime.specialists.intent import card_switch_as_said, document_not_payment, read_not_write
 from edge_runtime.specialists.months import ground_month
 from edge_runtime.specialists.prompt import render_prompt
 from edge_runtime.specialists.years import ground_year
@@ -272,12 +272,13 @@ def held_to_question(
     call: dict[str, Any], text: str, today: date, previous: str | None = None, label: str | None = None
 ) -> dict[str, Any]:
     """``call`` held to what the question says outright (see each module): a card is switched on or off
-    as asked, a question about how things stand is answered with a read tool, never a write, and one
-    about a savings goal's progress with that goal's; a transfer goes only to an own account the
-    question (or a follow-up's previous call) names; amounts, a transfer's direction, a year or a month,
-    and a spending category are read back from it, and a follow-up that names no time keeps the previous
-    period. ``label`` is the specialist that wrote ``call``. ``call`` itself when all agree."""
-    call = read_not_write(card_switch_as_said(call, text, label), text)
+    as asked, no money moves for a request to see a document, a question about how things stand is
+    answered with a read tool, never a write, and one about a savings goal's progress with that goal's;
+    a transfer goes only to an own account the question (or a follow-up's previous call) names; amounts,
+    a transfer's direction, a year or a month, and a spending category are read back from it, and a
+    follow-up that names no time keeps the previous period. ``label`` is the specialist that wrote
+    ``call``. ``call`` itself when all agree."""
+    call = read_not_write(document_not_payment(card_switch_as_said(call, text, label), text), text)
     call = goal_as_said(call, text, label)
     call = ground_amounts(call, text, previous)
     call = destination_said(ground_transfer_accounts(call, text), text, previous)

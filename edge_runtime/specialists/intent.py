@@ -8,6 +8,10 @@ customer's own question would have blocked the card for good. "How much is my re
 of $1,850 waiting for a yes. Write tools still wait for an explicit yes; this rule makes sure the
 question they ask is one the customer asked for.
 
+A payment or a transfer written for a request to see or be sent a document ("show me the pdf of my
+city power bill") is out of scope: no tool produces one, and a "yes" meant for the document would have
+paid the bill.
+
 A call to a write tool is answered with its specialist's read tool instead (``list_bills``,
 ``transfer_status``, ``card_status``) when the utterance is a question about how things stand: it opens
 (after greetings) with "did", "is", "has", "how much", "when", "what"... and carries no request ("can
@@ -59,6 +63,35 @@ def read_not_write(call: dict[str, Any], text: str) -> dict[str, Any]:
         return call
     read, kept = READ_INSTEAD[str(name)]
     return {"name": read, "arguments": {key: arguments[key] for key in kept if key in arguments}}
+
+
+# Asking to be shown or sent something: the verb, or "me" after a verb of sending ("email me the
+# receipt"), so that "send $50 to Mom for the receipt" is not one.
+_SHOW = re.compile(
+    r"\b(?:show|see|view|display|download|print|open|pull up|look at|(?:send|email|e-mail|text|mail|forward) me)\b"
+)
+# ... a document, which no tool produces.
+_DOCUMENT = re.compile(
+    r"\b(?:pdfs?|cop(?:y|ies)|statements?|receipts?|invoices?|documents?|e-?bills?|paperwork|scans?|printouts?)\b"
+)
+#: The writes that move money.
+_MONEY_WRITES = ("pay_bill", "set_autopay", "transfer")
+
+
+def document_not_payment(call: dict[str, Any], text: str) -> dict[str, Any]:
+    """``call``, or the out-of-scope signal when it would move money for a request to see a document.
+
+    Asked "show me the pdf of my city power bill" or "email me the statement for my water bill", the
+    bills specialist wrote ``pay_bill`` and the assistant asked "Pay $112.08 to City Power today?": a
+    "yes" meant for the document would have paid the bill. No tool produces a document, so the
+    question goes on to another specialist (the help centre knows where statements are) or the cloud.
+    """
+    if call.get("name") not in _MONEY_WRITES:
+        return call
+    lowered = " ".join(text.lower().split())
+    if _SHOW.search(lowered) and _DOCUMENT.search(lowered):
+        return {"name": OUT_OF_SCOPE}
+    return call
 
 
 # Turning a card back on, in the words customers use.

@@ -271,6 +271,15 @@ def test_when_money_is_to_go_abroad_then_no_transfer_between_own_accounts_is_ask
     assert turn.escalated and turn.tool_calls == []
 
 
+@pytest.mark.parametrize("text", ["show me the pdf of my city power bill", "email me the statement for my water bill"])
+def test_when_a_bill_document_is_asked_for_then_no_payment_waits_for_a_yes(assistant: Assistant, text: str) -> None:
+    # The bills specialist alone writes pay_bill for these; no tool produces a document.
+    conversation = Conversation()
+    turn = assistant.ask(text, conversation)
+    assert turn.escalated and turn.tool_calls == []
+    assert conversation.pending is None
+
+
 def test_when_a_year_is_asked_about_then_the_answer_covers_that_year(assistant: Assistant) -> None:
     turn = assistant.ask("how much have I spent at Amazon in 2026", Conversation())
     (call,) = turn.tool_calls

@@ -4,7 +4,12 @@ from __future__ import annotations
 
 import pytest
 
-from edge_runtime.specialists.intent import asks_how_things_stand, card_switch_as_said, read_not_write
+from edge_runtime.specialists.intent import (
+    asks_how_things_stand,
+    card_switch_as_said,
+    document_not_payment,
+    read_not_write,
+)
 
 
 @pytest.mark.parametrize(
@@ -130,3 +135,42 @@ def test_when_the_card_specialist_finds_no_tool_for_a_plain_switch_then_the_swit
 def test_when_the_switch_or_the_card_is_not_plain_then_out_of_scope_stays(text: str, label: str) -> None:
     call = {"name": "out_of_scope"}
     assert card_switch_as_said(call, text, label) is call
+
+
+_PAY_CITY_POWER = {"name": "pay_bill", "arguments": {"payee": "City Power"}}
+
+
+@pytest.mark.parametrize(
+    ("call", "text"),
+    [
+        (_PAY_CITY_POWER, "show me the pdf of my city power bill"),
+        (_PAY_CITY_POWER, "hey there, can I see a copy of my City Power bill?"),
+        ({"name": "pay_bill", "arguments": {"payee": "Metro Water"}}, "email me the statement for my water bill"),
+        ({"name": "set_autopay", "arguments": {"payee": "Verizon", "enabled": True}}, "download my verizon e-bill"),
+        (
+            {"name": "transfer", "arguments": {"from_account": "checking", "to": "Mom", "amount": "50"}},
+            "send me the receipt for the $50 to Mom",
+        ),
+    ],
+)
+def test_when_a_document_is_asked_for_then_no_money_moves_and_the_question_goes_on(
+    call: dict[str, object], text: str
+) -> None:
+    assert document_not_payment(call, text) == {"name": "out_of_scope"}
+
+
+@pytest.mark.parametrize(
+    ("call", "text"),
+    [
+        (_PAY_CITY_POWER, "pay my city power bill"),
+        (_PAY_CITY_POWER, "pay the city power statement balance"),
+        (
+            {"name": "transfer", "arguments": {"from_account": "checking", "to": "Mom", "amount": "50"}},
+            "send $50 to Mom for the receipt she paid",
+        ),
+        ({"name": "list_bills", "arguments": {}}, "show me the pdf of my city power bill"),
+        ({"name": "order_replacement", "arguments": {"card": "debit"}}, "send me a copy of my debit card"),
+    ],
+)
+def test_when_a_payment_or_a_read_is_asked_for_then_the_call_stands(call: dict[str, object], text: str) -> None:
+    assert document_not_payment(call, text) == call
