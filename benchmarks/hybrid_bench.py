@@ -49,7 +49,8 @@ from edge_runtime.config import DEFAULT_MODEL_DIR
 from edge_runtime.conversation import Conversation
 from edge_runtime.escalation import Escalator
 from edge_runtime.pipeline import Assistant
-from edge_runtime.relay_client import MAX_ANSWER_TOKENS, RelayAnswer, RelayClient, RelaySettings
+from edge_runtime.relay import MAX_ANSWER_TOKENS, RelaySettings
+from edge_runtime.relay_client import RelayAnswer, RelayClient
 from edge_runtime.router import Router, RouterOptions
 from edge_runtime.services import RunningRelay, relay_process
 from edge_runtime.specialists.engine import Generation, SpecialistEngine, SpecialistOptions

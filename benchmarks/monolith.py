@@ -21,7 +21,7 @@ SYSTEM_PROMPT: Final[str] = (
     "spending, savings, bills or transfers, or about the bank's fees and policies, call the one tool that "
     "answers it. Answer anything else briefly in plain text."
 )
-#: The same cap as the edge asks of the relay (``edge_runtime.relay_client.MAX_ANSWER_TOKENS``).
+#: The same cap as the edge asks of the relay (``edge_runtime.relay.MAX_ANSWER_TOKENS``).
 MAX_TOKENS: Final[int] = 200
 #: The stand-in frontier model is slow on a shared two-core machine; a real API answers in seconds.
 TIMEOUT_S: Final[float] = 300.0

@@ -7,6 +7,7 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import replace
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from edge_runtime.bank.demo import create_demo_bank
 from edge_runtime.bank.sqlite import SqliteBank
@@ -14,10 +15,12 @@ from edge_runtime.config import Settings
 from edge_runtime.escalation import Escalator
 from edge_runtime.heap import HeapTrimmer
 from edge_runtime.pipeline import Assistant
-from edge_runtime.relay_client import RelayClient
 from edge_runtime.router import Router
 from edge_runtime.specialists.engine import SpecialistEngine, SpecialistOptions
 from edge_runtime.tools.toolbox import Toolbox
+
+if TYPE_CHECKING:
+    from edge_runtime.relay_client import RelayClient
 
 logger = logging.getLogger(__name__)
 
@@ -50,7 +53,7 @@ def open_assistant(
     router = Router(model_dir, router_options)
     specialists = SpecialistEngine.from_manifest(model_dir, SpecialistOptions(threads=router_options.threads))
     clock = settings.clock()
-    relay = RelayClient(settings.relay) if settings.relay.address is not None else None
+    relay = _relay_client(settings)
     trimmer = HeapTrimmer() if trim_heap else None
     try:
         with SqliteBank(bank_path or settings.bank_path) as bank:
@@ -62,3 +65,12 @@ def open_assistant(
             trimmer.close()
         if relay is not None:
             relay.close()
+
+
+def _relay_client(settings: Settings) -> RelayClient | None:
+    """A client of the configured relay, or ``None``; gRPC is imported only when there is a relay to call."""
+    if settings.relay.address is None:
+        return None
+    from edge_runtime.relay_client import RelayClient
+
+    return RelayClient(settings.relay)

@@ -11,7 +11,7 @@ from datetime import date
 from pathlib import Path
 
 from edge_runtime.bank.clock import Clock, FixedClock, SystemClock
-from edge_runtime.relay_client import RelaySettings
+from edge_runtime.relay import RelaySettings
 from edge_runtime.router import RouterOptions
 from edge_runtime.speech.audio import DEFAULT_MAX_SECONDS
 

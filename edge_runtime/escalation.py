@@ -17,13 +17,16 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 from decimal import Decimal
-from typing import Any, Final
+from typing import TYPE_CHECKING, Any, Final
 
 from edge_runtime.bank.clock import Clock
 from edge_runtime.bank.store import BankStore, TransactionQuery
 from edge_runtime.redaction import Redaction, RedactionError, Redactor
-from edge_runtime.relay_client import RelayClient, RelayRefusedError, RelayUnavailableError
+from edge_runtime.relay import RelayRefusedError, RelayUnavailableError
 from edge_runtime.tools.spoken import money
+
+if TYPE_CHECKING:
+    from edge_runtime.relay_client import RelayClient
 
 logger = logging.getLogger(__name__)
 

@@ -19,7 +19,8 @@ import pytest
 from edge_runtime.bank import FixedClock, SqliteBank
 from edge_runtime.bank.store import TransactionQuery
 from edge_runtime.escalation import STAND_IN_PREFIX, UNREACHABLE_ANSWER, Escalator
-from edge_runtime.relay_client import RelayClient, RelaySettings
+from edge_runtime.relay import RelaySettings
+from edge_runtime.relay_client import RelayClient
 from tests.conftest import run_cli
 from tests.fake_openai import FakeOpenAI, answer, fake_openai, status
 from tests.integration.conftest import DEMO_TODAY

@@ -7,6 +7,8 @@ tests/integration/test_escalation.py runs the path against the relay and its bac
 from __future__ import annotations
 
 import socket
+import subprocess
+import sys
 import time
 from collections.abc import Iterator
 
@@ -26,7 +28,8 @@ from edge_runtime.escalation import (
 )
 from edge_runtime.pipeline import Assistant
 from edge_runtime.redaction import Redactor
-from edge_runtime.relay_client import RelayClient, RelaySettings
+from edge_runtime.relay import RelaySettings
+from edge_runtime.relay_client import RelayClient
 from edge_runtime.tools.toolbox import Toolbox
 from tests.unit.test_pipeline import ScriptedRouter, ScriptedSpecialists
 
@@ -174,3 +177,17 @@ def test_when_a_placeholder_is_cut_between_pieces_then_the_stream_restores_it_wh
         stream.feed(answer[cut : cut + 5])
     stream.flush()
     assert "".join(out) == "Yes, you can send money to Sarah Connor with an international transfer."
+
+
+def test_when_no_relay_is_configured_then_the_assistant_never_loads_grpc() -> None:
+    # gRPC is about 16 MiB of resident memory that a device with no relay has no use for.
+    script = (
+        "import sys\n"
+        "from edge_runtime import app, escalation, pipeline\n"
+        "from edge_runtime.config import Settings\n"
+        "assert app._relay_client(Settings.from_env({})) is None\n"
+        "print(sorted(name for name in sys.modules if name.split('.')[0] == 'grpc'))\n"
+    )
+    result = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, check=True)
+    assert result.stdout.strip() == "[]"
+
