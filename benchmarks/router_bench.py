@@ -119,7 +119,8 @@ def run_peer(model_dir: Path) -> dict[str, Any]:
     examples = datasets.router_dataset()
     peer = KnnPeer.fit(datasets.by_split(examples, "train"))
     validation = datasets.by_split(examples, "validation")
-    threshold = router_eval.calibrate_threshold(router_eval.probabilities(peer.scores, validation), validation)
+    probs = router_eval.probabilities(peer.scores, validation)
+    threshold = router_eval.calibrate_threshold(probs, validation, window=router_eval.CALIBRATION_WINDOW)
     return _measure("knn peer", peer.scores, peer.count_tokens, threshold, peer.size_bytes)
 
 

@@ -57,6 +57,8 @@ class RouterBuild:
     #: Among equally costly thresholds, the lowest: the cost curve is flat over a wide range, and a
     #: question kept on the device is answered faster and at no cloud cost.
     threshold_tie_break: str = "lowest"
+    #: Thresholds (steps of 0.01) on either side whose validation cost is averaged with each candidate's.
+    threshold_window: int = router_eval.CALIBRATION_WINDOW
 
     def training_key(self, data_sha256: str) -> str:
         """What the fine-tuned weights depend on; they are cached under this key."""
@@ -80,6 +82,7 @@ class RouterBuild:
                 "gate": self.gate.to_json(),
                 "escalation_cost": self.escalation_cost,
                 "threshold_tie_break": self.threshold_tie_break,
+                "threshold_window": self.threshold_window,
             }
         )
 
@@ -211,7 +214,11 @@ def build_router(
     write_manifest_section(stage, "router", section)
     probs, tool_metrics = _evaluate(stage, validation, test, tools, console)
     threshold = router_eval.calibrate_threshold(
-        probs["int8", "validation"], validation, config.escalation_cost, config.threshold_tie_break
+        probs["int8", "validation"],
+        validation,
+        config.escalation_cost,
+        config.threshold_tie_break,
+        config.threshold_window,
     )
     metrics = {
         variant: {
@@ -245,10 +252,11 @@ def build_router(
             },
             "quantization": config.quant.to_json(),
             "calibration": {
-                "objective": "lowest routing cost on the validation split, int8",
+                "objective": "lowest routing cost on the validation split, int8, averaged over neighbouring thresholds",
                 "wrong_route_cost": 1.0,
                 "escalation_cost": config.escalation_cost,
                 "tie_break": config.threshold_tie_break,
+                "window": config.threshold_window,
             },
             "gate": config.gate.to_json(),
             "metrics": metrics,

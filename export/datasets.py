@@ -1,4 +1,4 @@
-"""The router's data set: BANKING77 plus the project's generated utterances, split and hashed.
+"""The router's data set: BANKING77, the project's generated utterances and the specialists' questions.
 
 The split is decided per example by a hash of a stable key (the template group for generated text, the
 text itself for BANKING77), not by shuffling, so adding data never moves existing examples between
@@ -15,7 +15,7 @@ from collections import Counter
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Literal
+from typing import Any, Literal
 
 from edge_runtime.labels import ROUTER_LABELS
 from export.router_data import synthetic_examples
@@ -84,7 +84,7 @@ def router_dataset(seed: int = DATA_SEED) -> list[LabelledText]:
         for example in synthetic_examples(seed)
     ]
     # Generated examples win a clash: their label was chosen for this product, BANKING77's was mapped.
-    for example in generated + load_banking77():
+    for example in generated + specialist_questions() + load_banking77():
         key = example.text.lower()
         if key in seen:
             continue
@@ -93,6 +93,48 @@ def router_dataset(seed: int = DATA_SEED) -> list[LabelledText]:
         seen.add(key)
         examples.append(example)
     return examples
+
+
+def specialist_questions() -> list[LabelledText]:
+    """The questions each specialist is trained to answer with a tool, labelled with that specialist.
+
+    The router then learns where each specialist's scope ends as the specialist learnt it ("how much have
+    I put toward the new car?" is the savings specialist's, "what came into my checking last week?" the
+    accounts specialist's). Follow-ups and out-of-scope examples are left out: a follow-up is routed by
+    the conversation, and an out-of-scope example says only which specialist it is not for. Each keeps
+    the specialist's split, so the router's test split holds none of the phrasings either trained on.
+    """
+    # Imported here: the specialists' data reads this module's split type.
+    from export.specialist_data import TARGET_COUNTS, is_tool_call, specialist_examples, split_of
+
+    questions = []
+    for label in TARGET_COUNTS:
+        for example in specialist_examples(label):
+            if example.previous is not None or not is_tool_call(example):
+                continue
+            routed = _savings_balance_label(label, json.loads(example.target))
+            questions.append(
+                LabelledText(
+                    text=example.text,
+                    label=routed,
+                    acceptable=(routed,) if routed == label else (routed, label),
+                    source="specialists",
+                    split=split_of(example),
+                )
+            )
+    return questions
+
+
+def _savings_balance_label(label: str, call: dict[str, Any]) -> str:
+    """The router label of a specialist's question: its specialist's, except for a savings balance.
+
+    The accounts specialist answers "what's in my savings account?" with ``get_balance``, and the savings
+    specialist answers it with ``savings_overview``. The domain contract gives a savings balance to
+    ``savings``, so the router learns that, and either specialist counts as a right route.
+    """
+    if label == "accounts" and call["name"] == "get_balance" and call["arguments"].get("account") == "savings":
+        return "savings"
+    return label
 
 
 def by_split(examples: Iterable[LabelledText], split: Split) -> list[LabelledText]:

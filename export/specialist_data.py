@@ -807,3 +807,8 @@ def split_of(example: SpecialistExample) -> Split:
     if bucket < _SPLIT_PERCENT[0] + _SPLIT_PERCENT[1]:
         return "validation"
     return "test"
+
+
+def is_tool_call(example: SpecialistExample) -> bool:
+    """True when the example's answer is one of its specialist's tools, not the out-of-scope signal."""
+    return example.target != canonical_json(OUT_OF_SCOPE)

@@ -36,19 +36,24 @@ class SpecialistGate:
 
     The floors stop a broken build (a wrong export, a mangled adapter, a prompt that drifted from
     training), which scores near zero; they sit under what today's specialists reach, which is below the
-    product's target (95% tool accuracy, checked by benchmarks/specialist_bench.py). The fp32 margin is
-    the quantization check: 3 points is two examples of the smallest test split.
+    product's target (95% tool accuracy, checked by benchmarks/specialist_bench.py). The fp32 margins are
+    the quantization check. All specialists share one quantized base model, so the main check pools their
+    638 test calls, where 3 points is 19 calls. One specialist's own split is 49 to 118 calls, where a
+    point or two moves with anything that shifts a single argument (the router's tool scores, say), so
+    each specialist is held only to a wider margin, which still catches one adapter that quantization breaks.
     """
 
     min_tool_accuracy: float = 0.55
     min_call_accuracy: float = 0.40
-    max_drop_vs_fp32: float = 0.03  # of call accuracy, quantized against fp32
+    max_drop_vs_fp32: float = 0.03  # of call accuracy over all specialists, quantized against fp32
+    max_label_drop_vs_fp32: float = 0.10  # of one specialist's call accuracy, quantized against fp32
 
     def as_dict(self) -> dict[str, float]:
         return {
             "min_tool_accuracy": self.min_tool_accuracy,
             "min_call_accuracy": self.min_call_accuracy,
             "max_drop_vs_fp32": self.max_drop_vs_fp32,
+            "max_label_drop_vs_fp32": self.max_label_drop_vs_fp32,
         }
 
 
@@ -154,6 +159,10 @@ def gate_failures(
             failures.append(f"{label}: call accuracy {metrics['call_accuracy']:.1%} < {gate.min_call_accuracy:.0%}")
         if fp32 is not None:
             drop = fp32[label]["call_accuracy"] - metrics["call_accuracy"]
-            if drop > gate.max_drop_vs_fp32:
-                failures.append(f"{label}: call accuracy {drop:.1%} below fp32 (> {gate.max_drop_vs_fp32:.0%})")
+            if drop > gate.max_label_drop_vs_fp32:
+                failures.append(f"{label}: call accuracy {drop:.1%} below fp32 (> {gate.max_label_drop_vs_fp32:.0%})")
+    if fp32 is not None:
+        drop = overall(fp32)["call_accuracy"] - overall(chosen)["call_accuracy"]
+        if drop > gate.max_drop_vs_fp32:
+            failures.append(f"all specialists: call accuracy {drop:.1%} below fp32 (> {gate.max_drop_vs_fp32:.0%})")
     return failures

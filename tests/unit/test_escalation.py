@@ -190,4 +190,3 @@ def test_when_no_relay_is_configured_then_the_assistant_never_loads_grpc() -> No
     )
     result = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, check=True)
     assert result.stdout.strip() == "[]"
-

@@ -66,6 +66,18 @@ def test_when_a_needless_escalation_is_cheaper_than_a_wrong_route_then_calibrati
     assert calibrate_threshold(probs, examples, escalation_cost=0.6) <= 0.5
 
 
+def test_when_one_threshold_is_cheapest_by_chance_then_the_window_prefers_the_cheap_stretch() -> None:
+    # Two hard questions guessed at 0.695 and four right guesses at 0.705 make 0.70 alone the cheapest
+    # threshold (cost 2); from 0.20 to 0.50 every threshold costs 3, and all the others 4.
+    rows = [("savings", 0.99), ("savings", 0.505), ("savings", 0.505)]
+    rows += [("accounts", 0.695), ("accounts", 0.695)] + [("savings", 0.705)] * 4
+    probs = _probs(rows)
+    examples = [_example("accounts"), _example("savings"), _example("savings")]
+    examples += [_example(ESCALATE), _example(ESCALATE)] + [_example("savings")] * 4
+    assert calibrate_threshold(probs, examples) == pytest.approx(0.70)
+    assert calibrate_threshold(probs, examples, window=2) == pytest.approx(0.20)
+
+
 def test_when_routes_are_costed_then_wrong_routes_cost_one_and_needless_escalations_their_price() -> None:
     examples = [_example("savings"), _example("accounts"), _example(ESCALATE), _example("savings")]
     predicted = ["savings", ESCALATE, "accounts", "transfers"]
