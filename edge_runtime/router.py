@@ -25,6 +25,8 @@ from edge_runtime.tools.schemas import TOOL_HEAD, tool_input
 logger = logging.getLogger(__name__)
 
 VARIANTS = ("int8", "fp32")
+#: The manifest key of a variant's external weights file is the variant's key with this suffix.
+WEIGHTS_SUFFIX = ":weights"
 
 
 @dataclass(frozen=True)
@@ -113,6 +115,10 @@ class Router:
                 f"the router in {model_dir} has no usable confidence_threshold; rebuild it with: {BUILD_COMMAND}"
             ) from error
         model_path = manifest.verified_path("router", self.options.variant)
+        # A build whose weights sit beside the graph (see export.onnx_router.move_weights_out).
+        weights_key = f"{self.options.variant}{WEIGHTS_SUFFIX}"
+        if weights_key in spec.get("files", {}):
+            manifest.verified_path("router", weights_key)
         tokenizer_path = manifest.verified_path("router", "tokenizer")
 
         self._tokenizer = Tokenizer.from_file(str(tokenizer_path))

@@ -27,7 +27,7 @@ from rich.table import Table
 
 from edge_runtime.labels import ROUTER_LABELS
 from edge_runtime.manifest import MANIFEST_NAME, FileEntry, Manifest, ModelError
-from edge_runtime.router import Router, RouterOptions
+from edge_runtime.router import WEIGHTS_SUFFIX, Router, RouterOptions
 from edge_runtime.tools.schemas import TOOL_HEAD, tool_input
 from export import datasets, onnx_router, router_eval, router_train, specialist_data
 
@@ -36,6 +36,7 @@ ROUTER_DIR = "router"
 ROUTER_FILES = {
     "fp32": "router/model.fp32.onnx",
     "int8": "router/model.int8.onnx",
+    f"int8{WEIGHTS_SUFFIX}": "router/model.int8.onnx.data",
     "tokenizer": "router/tokenizer.json",
 }
 

