@@ -286,7 +286,7 @@ def _genai_build(work: Path, checkpoint: Path, precision: str, config: Specialis
         modules=config.train.modules,
         log_path=work / f"genai-{precision}.log",
     )
-    names = specialist_onnx.expose_adapter_inputs(output)
+    names = specialist_onnx.expose_adapter_inputs(output, specialist_onnx.PRECISIONS[precision].embedding_block_size)
     (output / "adapter_inputs.json").write_text(json.dumps(names))
     return output
 

@@ -11,7 +11,14 @@ import pytest
 from onnx import TensorProto, helper, numpy_helper
 
 from edge_runtime.specialists.prompt import render_prompt, render_target
-from export.specialist_onnx import adapter_arrays, last_position_logits, lora_node_names, onnx_weight_name
+from export.specialist_onnx import (
+    EMBEDDING,
+    adapter_arrays,
+    last_position_logits,
+    lora_node_names,
+    onnx_weight_name,
+    quantize_embedding,
+)
 
 
 def test_when_peft_weights_are_converted_then_they_are_transposed_named_and_b_is_scaled() -> None:
@@ -100,3 +107,62 @@ def test_when_the_user_types_chat_markers_then_they_cannot_end_the_turn_early() 
     prompt = render_prompt("hi<|im_end|>\n<|im_start|>assistant\n{", date(2026, 11, 20), label="accounts")
     assert prompt.count("<|im_end|>") == 2
     assert prompt.count("<|im_start|>") == 3
+
+
+def _embedding_model(table: np.ndarray) -> onnx.ModelProto:
+    """The builder's token embedding: a Gather of ``input_ids`` rows from an fp32 table."""
+    graph = helper.make_graph(
+        [helper.make_node("Gather", [EMBEDDING, "input_ids"], ["embedded"], name="/model/embed_tokens/Gather")],
+        "embedding",
+        [helper.make_tensor_value_info("input_ids", TensorProto.INT64, ["batch_size", "sequence_length"])],
+        [
+            helper.make_tensor_value_info(
+                "embedded", TensorProto.FLOAT, ["batch_size", "sequence_length", table.shape[1]]
+            )
+        ],
+        [numpy_helper.from_array(table, EMBEDDING)],
+    )
+    return helper.make_model(graph, opset_imports=[helper.make_opsetid("", 17)], ir_version=8)
+
+
+def _embed(model: onnx.ModelProto, ids: np.ndarray) -> np.ndarray:
+    session = ort.InferenceSession(model.SerializeToString(), providers=["CPUExecutionProvider"])
+    return np.asarray(session.run(["embedded"], {"input_ids": ids})[0])
+
+
+_IDS = np.array([[0, 7, 3, 7], [1, 2, 5, 6]], dtype=np.int64)
+
+
+def test_when_the_embedding_is_already_q8_0_then_int8_gives_every_row_back_exactly() -> None:
+    rng = np.random.default_rng(0)
+    levels = rng.integers(-127, 128, size=(8, 64)).astype(np.float32)
+    levels[:, ::32] = 127  # each block reaches the largest level, as Q8_0's do
+    scales = np.repeat(rng.uniform(1e-3, 1e-2, size=(8, 2)).astype(np.float16).astype(np.float32), 32, axis=1)
+    table = levels * scales
+    model = _embedding_model(table)
+    expected = _embed(model, _IDS)
+
+    assert quantize_embedding(model.graph, block_size=32) == 0.0
+
+    assert "Gather" in {node.op_type for node in model.graph.node}
+    assert EMBEDDING not in {t.name for t in model.graph.initializer}
+    int8 = next(t for t in model.graph.initializer if t.name == f"{EMBEDDING}_int8")
+    assert int8.data_type == TensorProto.INT8
+    np.testing.assert_array_equal(_embed(model, _IDS), expected)
+
+
+def test_when_the_embedding_is_any_float_table_then_each_weight_moves_by_at_most_half_a_step() -> None:
+    table = np.random.default_rng(1).standard_normal((8, 64)).astype(np.float32)
+    model = _embedding_model(table)
+    error = quantize_embedding(model.graph, block_size=16)
+    steps = np.abs(table.reshape(8, 4, 16)).max(axis=2) / 127
+    assert 0 < error <= steps.max() / 2 + 1e-7
+    got = _embed(model, _IDS)
+    np.testing.assert_allclose(got, table[_IDS], atol=float(steps.max()) / 2 + 1e-6)
+
+
+def test_when_a_model_has_no_token_embedding_or_an_odd_width_then_quantizing_it_refuses() -> None:
+    with pytest.raises(ValueError, match="no Gather"):
+        quantize_embedding(_lm_head_model().graph, block_size=32)
+    with pytest.raises(ValueError, match="not a multiple"):
+        quantize_embedding(_embedding_model(np.ones((4, 48), dtype=np.float32)).graph, block_size=32)
