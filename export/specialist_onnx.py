@@ -73,7 +73,8 @@ EMBEDDING_BLOCK_SIZE = 32
 PRECISIONS: dict[str, GenaiPrecision] = {
     # k_quant keeps much closer to the fp32 model than round-to-nearest when the base weights were
     # already 4-bit (the GGUF): plain RTN re-quantizes them and drifts from the first token.
-    "int4": GenaiPrecision("int4", algo_config="k_quant", embedding_block_size=EMBEDDING_BLOCK_SIZE),
+    # The builder already gathers the int4 build's embedding from the LM head's 4-bit weights.
+    "int4": GenaiPrecision("int4", algo_config="k_quant"),
     # One scale per 128 weights rather than the builder's 32: 24 MiB less once pre-packed, and faster, with
     # the same tool and call accuracy within two calls in 1,340 (validation and test).
     "int8": GenaiPrecision("int8", block_size=128, embedding_block_size=EMBEDDING_BLOCK_SIZE),
