@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import resource
 import subprocess
 import sys
 from collections.abc import Callable, Mapping, Sequence
@@ -31,6 +32,23 @@ def run_worker(module: str, args: Sequence[str], name: str, *, show_progress: bo
         raise RuntimeError(f"{name} failed{detail}")
     result: dict[str, Any] = json.loads(done.stdout.splitlines()[-1])
     return result
+
+
+def own_peak_rss_mib() -> float:
+    """This process's peak resident set since it started its program, in MiB.
+
+    Linux keeps ``getrusage``'s ``ru_maxrss`` across ``exec``: a worker started by a parent that held
+    1.4 GiB reports 1.4 GiB, whatever it used itself. ``VmHWM`` belongs to the program's own address
+    space, which ``exec`` makes new. ``ru_maxrss`` remains where /proc is missing (macOS: bytes).
+    """
+    try:
+        for line in Path("/proc/self/status").read_text().splitlines():
+            if line.startswith("VmHWM:"):
+                return int(line.split()[1]) / 1024
+    except OSError:
+        pass
+    peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+    return peak / 2**20 if sys.platform == "darwin" else peak / 1024
 
 
 def markdown_table(

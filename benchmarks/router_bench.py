@@ -15,7 +15,6 @@ from __future__ import annotations
 
 import argparse
 import json
-import resource
 import statistics
 import sys
 import time
@@ -25,7 +24,7 @@ from typing import Any
 
 import numpy as np
 
-from benchmarks.common import Row, finish, markdown_table, run_worker
+from benchmarks.common import Row, finish, markdown_table, own_peak_rss_mib, run_worker
 from edge_runtime.config import DEFAULT_MODEL_DIR
 from edge_runtime.labels import ROUTER_LABELS
 from edge_runtime.manifest import Manifest
@@ -94,7 +93,7 @@ def _measure(
         "tokens_in_short_utterance": count_tokens(UTTERANCE_16),
         "test_split_per_utterance": _percentiles(per_utterance),
         "batched_utterances_per_s": len(texts) / batched_s,
-        "peak_rss_mib": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024,
+        "peak_rss_mib": own_peak_rss_mib(),
         "model_mib": size_bytes / 2**20,
         "threshold": threshold,
         "test": router_eval.report(np.array(probs), test, threshold),

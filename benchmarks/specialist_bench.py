@@ -24,7 +24,6 @@ from __future__ import annotations
 import argparse
 import json
 import os
-import resource
 import statistics
 import sys
 import tempfile
@@ -33,7 +32,7 @@ from datetime import date
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from benchmarks.common import Row, finish, markdown_table, run_worker
+from benchmarks.common import Row, finish, markdown_table, own_peak_rss_mib, run_worker
 from edge_runtime.bank import FixedClock, SqliteBank, create_demo_bank
 from edge_runtime.config import DEFAULT_MODEL_DIR
 from edge_runtime.conversation import Conversation
@@ -127,7 +126,7 @@ def run_precision(
         finally:
             trimmer.close()
     # The product's peak: the pipeline over every specialist. The accuracy runs below are the benchmark's own.
-    peak_rss_mib = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    peak_rss_mib = own_peak_rss_mib()
 
     from export import specialist_eval
 

@@ -11,7 +11,9 @@ specialists from one base model in memory, the build:
 3. computes the logits of the last position only: a specialist reads the next token's logits and
    nothing else, and the LM head over a whole prompt costs a fifth of its compute and a 192 KiB row of
    logits per prompt token;
-4. writes each specialist's trained LoRA weights, in the same layout (transposed for MatMul, ``B``
+4. in the int8 build, stores the token embedding in int8 as the GGUF does (``quantize_embedding``), which
+   gives the same weights back at a quarter of the memory;
+5. writes each specialist's trained LoRA weights, in the same layout (transposed for MatMul, ``B``
    pre-scaled by ``alpha / r``), to an ``.onnx_adapter`` file with onnxruntime's ``AdapterFormat``.
 
 At run time ``og.Adapters(model).load(path, name)`` and ``generator.set_active_adapter(adapters, name)``
