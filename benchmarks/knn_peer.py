@@ -81,7 +81,7 @@ class KnnPeer:
         tokenizer = Tokenizer.from_file(str(base_model_dir() / "tokenizer.json"))
         tokenizer.no_padding()
         tokenizer.enable_truncation(128)
-        peer = cls(session, tokenizer, np.zeros((0, 384), np.float32), np.zeros(0, np.int64), model.stat().st_size)
+        peer = cls(session, tokenizer, np.zeros((0, 384), np.float32), np.zeros(0, np.int64), _model_bytes(model))
         texts = [example.text for example in examples]
         peer.index = np.concatenate([peer.embed(texts[i : i + 64]) for i in range(0, len(texts), 64)])
         peer.labels = np.array([ROUTER_LABELS.index(example.label) for example in examples])
@@ -111,3 +111,9 @@ class KnnPeer:
             np.add.at(out[row], self.labels[nearest[row]], weights)
             out[row] /= max(out[row].sum(), 1e-9)
         return out
+
+
+def _model_bytes(model: Path) -> int:
+    """The ONNX graph's size with its weights file beside it (``export.onnx_router.weights_path``), if any."""
+    weights = model.with_name(model.name + ".data")
+    return model.stat().st_size + (weights.stat().st_size if weights.is_file() else 0)

@@ -28,7 +28,7 @@ from benchmarks.common import Row, finish, markdown_table, own_peak_rss_mib, run
 from edge_runtime.config import DEFAULT_MODEL_DIR
 from edge_runtime.labels import ROUTER_LABELS
 from edge_runtime.manifest import Manifest
-from edge_runtime.router import Router, RouterOptions
+from edge_runtime.router import WEIGHTS_SUFFIX, Router, RouterOptions
 from export import datasets, router_eval
 
 #: 16 tokens with [CLS] and [SEP]: the utterance the latency target is stated for.
@@ -102,7 +102,9 @@ def _measure(
 
 def run_router(model_dir: Path, variant: str) -> dict[str, Any]:
     router = Router(model_dir, RouterOptions(variant=variant, threads=1))
-    size = Manifest.load(model_dir).file("router", variant).bytes
+    files = Manifest.load(model_dir).model("router")["files"]
+    # The graph and, where it has one, its weights file.
+    size = sum(int(entry["bytes"]) for key, entry in files.items() if key in (variant, variant + WEIGHTS_SUFFIX))
     return _measure(
         f"router {variant}",
         lambda texts: router.scores(texts).probabilities,
