@@ -31,7 +31,8 @@ def test_when_a_candidate_fails_the_gate_then_the_installed_models_are_left_unto
     assert not (model_dir / "router").exists()
     staged = json.loads((tmp_path / ".models.staging" / "manifest.json").read_text())["models"]["router"]
     assert staged["metrics"]["int8"]["test"]["n"] > 1000
-    assert {"fp32", "int8", "tokenizer"} == set(staged["files"])
+    assert {"fp32", "int8", "int8:weights", "tokenizer"} == set(staged["files"])
+    assert (tmp_path / ".models.staging" / staged["files"]["int8:weights"]["path"]).is_file()
     assert staged["training"]["max_examples"] == 64
 
 
