@@ -17,6 +17,7 @@ import onnxruntime
 from tokenizers import Tokenizer
 
 from edge_runtime.labels import ROUTER_LABELS
+from edge_runtime.router import weights_path
 from export.datasets import LabelledText
 
 CACHE = Path(__file__).resolve().parent / ".cache"
@@ -114,6 +115,6 @@ class KnnPeer:
 
 
 def _model_bytes(model: Path) -> int:
-    """The ONNX graph's size with its weights file beside it (``export.onnx_router.weights_path``), if any."""
-    weights = model.with_name(model.name + ".data")
+    """The ONNX graph's size with its weights file beside it, if any."""
+    weights = weights_path(model)
     return model.stat().st_size + (weights.stat().st_size if weights.is_file() else 0)

@@ -29,6 +29,11 @@ VARIANTS = ("int8", "fp32")
 WEIGHTS_SUFFIX = ":weights"
 
 
+def weights_path(model_path: Path) -> Path:
+    """Where an ONNX graph's external weights file sits: ``model.int8.onnx.data`` beside ``model.int8.onnx``."""
+    return model_path.with_name(model_path.name + ".data")
+
+
 @dataclass(frozen=True)
 class RouterOptions:
     """How the router runs.

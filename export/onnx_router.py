@@ -15,6 +15,8 @@ import torch
 from onnxruntime.quantization import QuantType, quantize_dynamic
 from onnxruntime.transformers.optimizer import optimize_model
 
+from edge_runtime.router import weights_path
+
 OPSET = 17
 #: The router graph's outputs: label logits, then tool logits (see export.router_train.RouterClassifier).
 OUTPUTS = ("logits", "tool_logits")
@@ -117,11 +119,6 @@ def quantize_int8(fp32_path: Path, int8_path: Path, recipe: QuantRecipe) -> None
     finally:
         root.setLevel(level)
     move_weights_out(int8_path)
-
-
-def weights_path(model_path: Path) -> Path:
-    """Where :func:`move_weights_out` puts a graph's weights: ``model.int8.onnx.data`` beside ``model.int8.onnx``."""
-    return model_path.with_name(model_path.name + ".data")
 
 
 def move_weights_out(path: Path) -> None:

@@ -10,7 +10,8 @@ import onnx
 import onnxruntime as ort
 from onnx import TensorProto, helper, numpy_helper
 
-from export.onnx_router import move_weights_out, weights_path
+from edge_runtime.router import weights_path
+from export.onnx_router import move_weights_out
 
 
 def _matmul_model(path: Path, weights: np.ndarray) -> None:
