@@ -1,7 +1,8 @@
 """The router: one utterance in, one of the contract's labels out, with the int8 ONNX encoder.
 
-Runs on onnxruntime and tokenizers alone. Low-confidence predictions become ``escalate``: the threshold
-was calibrated on the validation split at build time and is read from the manifest.
+Runs on onnxruntime (the shared library the specialists use, see ``ort_session``) and tokenizers alone.
+Low-confidence predictions become ``escalate``: the threshold was calibrated on the validation split at
+build time and is read from the manifest.
 
 The same encoder pass also scores each specialist's tools (the tool head, ``tools.schemas.TOOL_HEAD``);
 the specialist weighs those scores with its own when it picks the tool to call.
@@ -15,11 +16,11 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 import numpy as np
-import onnxruntime
 from tokenizers import Tokenizer
 
 from edge_runtime.labels import ESCALATE, ROUTER_LABELS
 from edge_runtime.manifest import BUILD_COMMAND, Manifest, ModelError
+from edge_runtime.ort_session import Session, open_session
 from edge_runtime.tools.schemas import TOOL_HEAD, tool_input
 
 logger = logging.getLogger(__name__)
@@ -132,22 +133,15 @@ class Router:
         self._session = self._open_session(model_path)
         logger.info("router loaded: %s (%s, %d thread(s))", model_path, self.options.variant, self.options.threads)
 
-    def _open_session(self, path: Path) -> onnxruntime.InferenceSession:
-        settings = onnxruntime.SessionOptions()
-        settings.intra_op_num_threads = self.options.threads
-        settings.inter_op_num_threads = 1
-        settings.execution_mode = onnxruntime.ExecutionMode.ORT_SEQUENTIAL
-        settings.graph_optimization_level = onnxruntime.GraphOptimizationLevel.ORT_ENABLE_ALL
-        # Without the arena, the memory of one call goes back to malloc (and the system) after it.
-        settings.enable_cpu_mem_arena = False
-        # Spinning threads burn the cores that Whisper and the specialists share with the router.
-        settings.add_session_config_entry("session.intra_op.allow_spinning", "0")
-        # Denormal floats carry no signal in a classifier and are slow on x86.
-        settings.add_session_config_entry("session.set_denormal_as_zero", "1")
-        available = set(onnxruntime.get_available_providers())
-        providers = [p for p in self.options.providers if p in available] or ["CPUExecutionProvider"]
+    def _open_session(self, path: Path) -> Session:
+        config = {
+            # Spinning threads burn the cores that Whisper and the specialists share with the router.
+            "session.intra_op.allow_spinning": "0",
+            # Denormal floats carry no signal in a classifier and are slow on x86.
+            "session.set_denormal_as_zero": "1",
+        }
         try:
-            return onnxruntime.InferenceSession(str(path), sess_options=settings, providers=providers)
+            return open_session(path, threads=self.options.threads, providers=self.options.providers, config=config)
         except Exception as error:  # onnxruntime raises several unrelated exception types for a bad graph
             raise ModelError(
                 f"router model {path} could not be loaded ({error}); rebuild it with: {BUILD_COMMAND}"

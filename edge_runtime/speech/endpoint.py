@@ -18,16 +18,15 @@ from __future__ import annotations
 
 import logging
 import math
-import os
 from collections import deque
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Any, Final, Literal
+from typing import TYPE_CHECKING, Final, Literal
 
 import numpy as np
 import numpy.typing as npt
 
-from edge_runtime.manifest import ModelError
 from edge_runtime.speech.audio import SAMPLE_RATE, Audio, mono_audio
+from edge_runtime.speech.silero import silero_session
 
 if TYPE_CHECKING:
     from collections.abc import Sequence
@@ -74,33 +73,11 @@ class Utterance:
         return mono_audio(self.samples)
 
 
-def _vad_session() -> Any:
-    """The onnxruntime session of faster-whisper's bundled Silero VAD.
-
-    faster-whisper caches one session per process (one thread, no memory arena); the transcriber's VAD
-    filter uses the same one, so listening loads no second copy. Its ``SileroVADModel.__call__`` starts
-    from a zero state on every call, which is why the session is driven directly here.
-    """
-    # Nothing in faster-whisper should reach for the model hub; if something did, it must fail, not wait.
-    os.environ["HF_HUB_OFFLINE"] = "1"
-    try:
-        from faster_whisper.vad import get_vad_model
-
-        return get_vad_model().session
-    except ImportError as error:
-        raise ModelError("voice detection needs faster-whisper; install it with: pip install faster-whisper") from error
-    except Exception as error:  # onnxruntime raises its own exception types for a missing or corrupt file
-        raise ModelError(
-            f"faster-whisper's Silero VAD model could not be loaded ({error}); "
-            "reinstall it with: pip install --force-reinstall faster-whisper"
-        ) from error
-
-
 class _Silero:
     """Silero VAD over consecutive windows, its recurrent state carried between calls."""
 
     def __init__(self) -> None:
-        self._session = _vad_session()
+        self._session = silero_session()
         self.reset()
 
     def reset(self) -> None:

@@ -18,6 +18,7 @@ from typing import TYPE_CHECKING, Final
 
 from edge_runtime.manifest import ModelError
 from edge_runtime.speech.audio import Audio
+from edge_runtime.speech.silero import silero_session
 
 if TYPE_CHECKING:
     from faster_whisper import WhisperModel
@@ -124,6 +125,8 @@ class Transcriber:
             raise ModelError(
                 f"the Whisper model in {self.model_path} could not be loaded ({error}); {_fix(self.model_path)}"
             ) from error
+        # The VAD filter below runs Silero on the process's shared session (see speech.silero).
+        silero_session()
         # CTranslate2 runs one request per worker; the lock queues callers instead of oversubscribing the CPU.
         self._lock = threading.Lock()
         logger.info("loaded Whisper from %s in %.2f s", self.model_path, time.perf_counter() - started)

@@ -1,0 +1,47 @@
+"""faster-whisper's Silero VAD model, loaded once per process on the shared onnxruntime library.
+
+Two parts of the speech front-end run it: the endpointer (``endpoint.py``), window by window as audio
+streams in, and faster-whisper's VAD filter, which drops the silence of a whole clip before Whisper reads
+it. faster-whisper's own loader (``faster_whisper.vad.get_vad_model``) opens the model with onnxruntime's
+Python binding, a second copy of the runtime in the process (see ``edge_runtime.ort_session``), so
+:func:`silero_session` loads it on the shared library and hands faster-whisper's VAD filter that session.
+"""
+
+from __future__ import annotations
+
+import functools
+import os
+from pathlib import Path
+from typing import Final
+
+from edge_runtime.manifest import ModelError
+from edge_runtime.ort_session import Session, open_session
+
+#: The Silero VAD model in faster-whisper's package data.
+MODEL_FILE: Final[str] = "silero_vad_v6.onnx"
+
+
+@functools.cache
+def silero_session() -> Session:
+    """The process's Silero VAD session: one thread, no memory arena, as faster-whisper opens it."""
+    # Nothing in faster-whisper should reach for the model hub; if something did, it must fail, not wait.
+    os.environ["HF_HUB_OFFLINE"] = "1"
+    try:
+        from faster_whisper import vad
+        from faster_whisper.utils import get_assets_path
+    except ImportError as error:
+        raise ModelError("voice detection needs faster-whisper; install it with: pip install faster-whisper") from error
+    path = Path(get_assets_path()) / MODEL_FILE
+    try:
+        session = open_session(path, threads=1)
+    except Exception as error:  # onnxruntime raises its own exception types for a missing or corrupt file
+        raise ModelError(
+            f"faster-whisper's Silero VAD model could not be loaded ({error}); "
+            "reinstall it with: pip install --force-reinstall faster-whisper"
+        ) from error
+    # faster-whisper's model object runs whatever session it holds; its VAD filter finds it through
+    # get_vad_model, which it looks up in its module at each call.
+    model = vad.SileroVADModel.__new__(vad.SileroVADModel)
+    model.session = session
+    vad.get_vad_model = lambda: model
+    return session
