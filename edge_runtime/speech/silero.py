@@ -10,12 +10,12 @@ Python binding, a second copy of the runtime in the process (see ``edge_runtime.
 from __future__ import annotations
 
 import functools
-import os
 from pathlib import Path
 from typing import Final
 
 from edge_runtime.manifest import ModelError
 from edge_runtime.ort_session import Session, open_session
+from edge_runtime.speech.whisper_import import import_faster_whisper
 
 #: The Silero VAD model in faster-whisper's package data.
 MODEL_FILE: Final[str] = "silero_vad_v6.onnx"
@@ -24,14 +24,9 @@ MODEL_FILE: Final[str] = "silero_vad_v6.onnx"
 @functools.cache
 def silero_session() -> Session:
     """The process's Silero VAD session: one thread, no memory arena, as faster-whisper opens it."""
-    # Nothing in faster-whisper should reach for the model hub; if something did, it must fail, not wait.
-    os.environ["HF_HUB_OFFLINE"] = "1"
-    try:
-        from faster_whisper import vad
-        from faster_whisper.utils import get_assets_path
-    except ImportError as error:
-        raise ModelError("voice detection needs faster-whisper; install it with: pip install faster-whisper") from error
-    path = Path(get_assets_path()) / MODEL_FILE
+    faster_whisper = import_faster_whisper()
+    vad = faster_whisper.vad
+    path = Path(faster_whisper.utils.get_assets_path()) / MODEL_FILE
     try:
         session = open_session(path, threads=1)
     except Exception as error:  # onnxruntime raises its own exception types for a missing or corrupt file

@@ -9,7 +9,6 @@ banking assistant must hear nothing rather than a question nobody asked.
 from __future__ import annotations
 
 import logging
-import os
 import threading
 import time
 from dataclasses import dataclass
@@ -19,6 +18,7 @@ from typing import TYPE_CHECKING, Final
 from edge_runtime.manifest import ModelError
 from edge_runtime.speech.audio import Audio
 from edge_runtime.speech.silero import silero_session
+from edge_runtime.speech.whisper_import import import_faster_whisper
 
 if TYPE_CHECKING:
     from faster_whisper import WhisperModel
@@ -112,13 +112,11 @@ class Transcriber:
         self.beam_size = beam_size
         self.prompt = prompt
         _check_model_dir(self.model_path)
-        # The daemon loads local files only: should anything in faster-whisper reach for the hub, it fails.
-        os.environ["HF_HUB_OFFLINE"] = "1"
-        from faster_whisper import WhisperModel
+        whisper_model = import_faster_whisper().WhisperModel
 
         started = time.perf_counter()
         try:
-            self._model: WhisperModel = WhisperModel(
+            self._model: WhisperModel = whisper_model(
                 str(self.model_path), device="cpu", compute_type=compute_type, cpu_threads=threads
             )
         except (RuntimeError, ValueError, OSError) as error:
