@@ -1,14 +1,9 @@
-"""faster-whisper, imported the way the assistant runs it: PyAV deferred, CTranslate2 on oneDNN.
+"""faster-whisper, imported without loading PyAV until something uses it.
 
 faster-whisper imports PyAV (ffmpeg's libraries) as it is imported, for ``decode_audio``, which reads
 audio files. The assistant reads audio itself (``speech.audio``) and gives faster-whisper samples, so
 PyAV is registered as a deferred module first: it loads on first use, which the assistant never makes.
-Imported eagerly, it held 17 MiB of resident memory.
-
-On x86-64, CTranslate2 multiplies with Intel MKL unless ``CT2_USE_MKL=0`` picks oneDNN. Whisper tiny.en
-in int8 then loads in 70 MiB instead of 90, with the same transcripts, and recognition takes about 4%
-longer (five 2-4 s questions, one thread). An operator who prefers the speed sets ``CT2_USE_MKL=1``.
-Both figures are from the project's 2-core x86-64 VM; ARM builds of CTranslate2 have no MKL.
+Imported eagerly, it held 17 MiB of resident memory (2-core x86-64 VM).
 """
 
 from __future__ import annotations
@@ -18,12 +13,9 @@ import importlib.util
 import os
 import sys
 import types
-from typing import Any, Final
+from typing import Any
 
 from edge_runtime.manifest import ModelError
-
-#: CTranslate2's switch between Intel MKL and oneDNN on x86-64.
-MKL_ENV: Final[str] = "CT2_USE_MKL"
 
 
 class _Deferred(types.ModuleType):
@@ -52,8 +44,6 @@ def import_faster_whisper() -> types.ModuleType:
     """The ``faster_whisper`` package, with PyAV deferred."""
     # The daemon loads local files only: should anything in faster-whisper reach for the hub, it fails.
     os.environ["HF_HUB_OFFLINE"] = "1"
-    # Read by CTranslate2 when it first picks its backends, after this import.
-    os.environ.setdefault(MKL_ENV, "0")
     _defer("av")
     try:
         return importlib.import_module("faster_whisper")
