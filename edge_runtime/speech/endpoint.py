@@ -74,7 +74,11 @@ class Utterance:
 
 
 class _Silero:
-    """Silero VAD over consecutive windows, its recurrent state carried between calls."""
+    """Silero VAD over consecutive windows, its recurrent state carried between calls.
+
+    The session is faster-whisper's model (``speech.silero``), driven directly: faster-whisper's own
+    ``SileroVADModel.__call__`` starts from a zero state on every call.
+    """
 
     def __init__(self) -> None:
         self._session = silero_session()
