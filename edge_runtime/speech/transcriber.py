@@ -137,6 +137,13 @@ class Transcriber:
                 audio.samples,
                 language="en",
                 beam_size=self.beam_size,
+                # A decoding that looks wrong (repetitive, or unlikely) is done again at a higher
+                # temperature; one sampled candidate rather than faster-whisper's five. On 60 held-out
+                # questions said by espeak-ng, the share routed right stayed the same (clean, 20, 10 and
+                # 5 dB SNR: 80.0, 66.7, 53.3, 51.7% against 80.0, 66.7, 51.7, 50.0%), and at 5 dB the
+                # recognition's largest transient went from 114 MiB to 91: five candidates' decoders
+                # had outgrown the encoder's.
+                best_of=1,
                 vad_filter=True,
                 condition_on_previous_text=False,
                 without_timestamps=True,
