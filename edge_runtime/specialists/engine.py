@@ -1,9 +1,10 @@
 """The specialists' generation engine: one onnxruntime-genai base model, one LoRA adapter per specialist.
 
 Every specialist shares the base model's weights in memory; a request activates its specialist's
-adapter. Decoding is constrained to the specialist's call schema (``tools.schemas.call_schema``), so the
-output is always one valid call of its own tools, or the out-of-scope signal: never free text, never an
-unknown tool, never a malformed argument.
+adapter, and only that adapter is mapped into memory (see ``SpecialistEngine._activate``). Decoding is
+constrained to the specialist's call schema (``tools.schemas.call_schema``), so the output is always one
+valid call of its own tools, or the out-of-scope signal: never free text, never an unknown tool, never a
+malformed argument.
 
 The tool is picked by two opinions: the specialist's own scores for the first token of each tool's name,
 and the router's tool head (``Router.tool_prior``), weighted by ``prior_weight``. The weight was chosen
@@ -84,7 +85,13 @@ class Generation:
 
 
 class SpecialistEngine:
-    """Loads the base model and every adapter once; generates one call at a time per label."""
+    """Loads the base model once and checks every adapter; generates one call at a time.
+
+    onnxruntime maps an adapter's file and reads its weights from the mapping, so each adapter kept
+    loaded stays resident: 3.7 MiB each, 30 MiB for the eight. Only the adapter of the specialist that
+    runs is kept loaded; switching costs about 0.4 ms (the file stays in the page cache), against a
+    generation's 200 ms and more.
+    """
 
     def __init__(
         self, base_dir: Path, adapter_paths: Mapping[str, Path], options: SpecialistOptions | None = None
@@ -104,11 +111,13 @@ class SpecialistEngine:
             raise ModelError(f"cannot load the specialists' base model from {base_dir}: {error}") from error
         self._tokenizer = og.Tokenizer(self._model)
         self._adapters = og.Adapters(self._model)
-        for label, path in adapter_paths.items():
-            try:
-                self._adapters.load(str(path), label)
-            except Exception as error:  # a file that is not an adapter of this base model
-                raise ModelError(f"cannot load the {label} adapter {path}: {error}") from error
+        self._adapter_paths = dict(adapter_paths)
+        self._loaded: set[str] = set()
+        # Each adapter is loaded once here, so that a file that is not an adapter of this base model
+        # stops the start rather than a later turn; then only the one in use stays (see _activate).
+        for label in self.labels:
+            self._load(label)
+            self._unload_others(keep=None)
         self._schemas = {label: json.dumps(call_schema(label)) for label in self.labels}
         # Each choice's name as the tokens the specialists were trained to write it with.
         self._names = {
@@ -175,6 +184,7 @@ class SpecialistEngine:
                 generator.generate_next_token()
             sequence = generator.get_sequence(0)
             output = self._tokenizer.decode(sequence[prompt_tokens:])
+            del generator  # it holds the adapter: the next turn may unload it
         elapsed = (time.perf_counter() - started) * 1000
         generated = len(sequence) - prompt_tokens
         logger.debug("specialist %s wrote %s in %.0f ms", label, output, elapsed)
@@ -195,6 +205,7 @@ class SpecialistEngine:
             if not self._to_name(generator, prompt_tokens):
                 raise SpecialistError(f"the {label} specialist's grammar did not reach the tool name")
             logits = np.asarray(generator.get_logits()).reshape(-1)
+            del generator
         return {choice: float(logits[tokens[0]]) for choice, tokens in self._names[label].items()}
 
     def _start(self, label: str, text: str, today: date, previous: str | None) -> tuple[Any, int]:
@@ -208,10 +219,40 @@ class SpecialistEngine:
         params = og.GeneratorParams(self._model)
         params.set_search_options(max_length=len(tokens) + MAX_CALL_TOKENS, do_sample=False)
         params.set_guidance("json_schema", self._schemas[label], self.options.fast_forward)
+        self._activate(label)
         generator = og.Generator(self._model, params)
         generator.set_active_adapter(self._adapters, label)
         generator.append_tokens(tokens)
         return generator, len(tokens)
+
+    def _activate(self, label: str) -> None:
+        """Make ``label``'s adapter the one loaded; under the lock, so no other generation is running."""
+        self._unload_others(keep=label)
+        if label not in self._loaded:
+            try:
+                self._load(label)
+            except ModelError as error:
+                # A file removed or replaced since the start: this turn fails, the other specialists go on.
+                logger.error("%s", error)
+                raise SpecialistError(str(error)) from error
+
+    def _load(self, label: str) -> None:
+        path = self._adapter_paths[label]
+        try:
+            self._adapters.load(str(path), label)
+        except Exception as error:  # onnxruntime-genai raises RuntimeError: a missing file, not an adapter
+            raise ModelError(f"cannot load the {label} adapter {path}: {error}") from error
+        self._loaded.add(label)
+
+    def _unload_others(self, keep: str | None) -> None:
+        """Unload every adapter but ``keep``'s; one still held by a generator not yet freed stays for next time."""
+        for label in sorted(self._loaded - {keep}):
+            try:
+                self._adapters.unload(label)
+            except RuntimeError as error:  # "Adapter still in use": a generator of an earlier turn lives on
+                logger.debug("adapter %s stays loaded for now: %s", label, error)
+                continue
+            self._loaded.discard(label)
 
     def _to_name(self, generator: Any, prompt_tokens: int) -> bool:
         """Step until the next logits are the tool name's first token; False if that never comes."""
