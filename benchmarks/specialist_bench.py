@@ -11,8 +11,9 @@ and latency are its own. In each process:
   baseline those scores are measured against;
 - the whole pipeline, text query to answer (router, specialist, tool, answer) on a fresh demo bank,
   over the test split's complete questions (write tools stop at their confirmation question);
-- peak RSS with the router and every specialist's adapter loaded, read right after the pipeline run,
-  before the process imports anything the product does not (the evaluation code, the test split).
+- peak RSS with the router and every specialist ready (the running one's adapter mapped), read right
+  after the pipeline run, before the process imports anything the product does not (the evaluation
+  code, the test split).
 
 The int4 and int8 builds that are not shipped come from the build cache (built here when missing, by the
 parent process, whose memory is not counted), with the committed adapters. Needs the export extra.
