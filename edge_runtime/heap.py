@@ -20,8 +20,8 @@ kept the heap small too, but made each transcription about 30 % slower, so it is
 What remains above the loaded RSS is what the models keep after their first use (about 60 MiB:
 onnxruntime-genai's guidance, the voice detector, library code) and, for half a second per recognition,
 Whisper's encoder: its self-attention over a 30 s window is 6 x 1500 x 1500 floats (54 MiB) a layer,
-about 100 MiB over the settled RSS at the peak. (Noisy audio whose decoding fell back to sampling used
-to add 130: five candidates at a time, now one; see ``speech.transcriber``.)
+about 100 MiB over the settled RSS at the peak. Noisy audio whose decoding falls back to sampling stays
+under it: one candidate at a time, not faster-whisper's five, whose decoders took 130 (``speech.transcriber``).
 
 A single-threaded process (``ask``, ``chat``) has one arena, and still keeps a turn's buffers in it: over
 120 typed questions through the whole pipeline, trimming after each turn took the RSS from 480 MiB to 431.
