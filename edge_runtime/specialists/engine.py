@@ -2,9 +2,10 @@
 
 Every specialist shares the base model's weights in memory; a request activates its specialist's
 adapter, and only that adapter is mapped into memory (see ``SpecialistEngine._activate``). Decoding is
-constrained to the specialist's call schema (``tools.schemas.call_schema``), so the output is always one
-valid call of its own tools, or the out-of-scope signal: never free text, never an unknown tool, never a
-malformed argument.
+constrained to the specialist's call schema (``tools.schemas.call_schema``, as the grammar of
+``specialists.grammar``), so the output is always one valid call of its own tools, or the out-of-scope
+signal: never free text, never an unknown tool, never a malformed argument. The opening every call shares
+is read with the prompt, so the first step already writes the tool's name.
 
 The tool is picked by two opinions: the specialist's own scores for the first token of each tool's name,
 and the router's tool head (``Router.tool_prior``), weighted by ``prior_weight``. The weight was chosen
@@ -33,6 +34,7 @@ from edge_runtime.specialists.amounts import ground_amounts
 from edge_runtime.specialists.carried import carry_period
 from edge_runtime.specialists.categories import ground_category, merchant_as_category
 from edge_runtime.specialists.goals import goal_as_said
+from edge_runtime.specialists.grammar import CALL_OPENING, call_grammar, forced_rest
 from edge_runtime.specialists.intent import card_switch_as_said, document_not_payment, read_not_write
 from edge_runtime.specialists.months import ground_month
 from edge_runtime.specialists.prompt import render_prompt
@@ -47,9 +49,6 @@ LOCAL_BUILD = "local-build.json"
 MAX_CALL_TOKENS = 96
 #: Most characters of an utterance given to a specialist (the router reads no more either).
 MAX_TEXT_CHARS = 600
-#: Where the call's tool name starts: after these characters, or after the grammar's first step when
-#: it fast-forwards (it then holds ``name":"`` back, and the logits are already the name's).
-_NAME_START = '"name":"'
 
 
 @dataclass(frozen=True)
@@ -60,8 +59,8 @@ class SpecialistOptions:
         variant: which build of the base model to load (``int4``, ``int8`` or ``fp32``); ``None`` takes
             the one the manifest marks as chosen.
         threads: intra-op threads of the base model's session.
-        fast_forward: let the grammar append the tokens it forces (``{"name":"``, argument names, ...)
-            in one step instead of one token per step; the output is the same, fewer steps run.
+        fast_forward: let the grammar append the tokens it forces (``","arguments":{"``, argument
+            names, ...) in one step instead of one token per step; the output is the same, fewer steps run.
         prior_weight: how much the router's tool scores count against the specialist's own when the
             tool is picked; ``None`` takes the build's (chosen on the validation split), 0 ignores them.
     """
@@ -118,7 +117,9 @@ class SpecialistEngine:
         for label in self.labels:
             self._load(label)
             self._unload_others(keep=None)
-        self._schemas = {label: json.dumps(call_schema(label)) for label in self.labels}
+        self._grammars = {label: call_grammar(label) for label in self.labels}
+        self._call_schemas = {label: call_schema(label) for label in self.labels}
+        self._opening = [int(t) for t in self._tokenizer.encode(CALL_OPENING)]
         # Each choice's name as the tokens the specialists were trained to write it with.
         self._names = {
             label: {choice: tuple(int(t) for t in self._tokenizer.encode(choice)) for choice in tool_choices(label)}
@@ -178,15 +179,11 @@ class SpecialistEngine:
         started = time.perf_counter()
         with self._lock:
             generator, prompt_tokens = self._start(label, text, today, previous)
-            if steer and prior is not None and self._to_name(generator, prompt_tokens):
+            if steer and prior is not None:
                 self._write_name(generator, label, prior)
-            while not generator.is_done():
-                generator.generate_next_token()
-            sequence = generator.get_sequence(0)
-            output = self._tokenizer.decode(sequence[prompt_tokens:])
+            output, generated = self._finish(generator, prompt_tokens, label)
             del generator  # it holds the adapter: the next turn may unload it
         elapsed = (time.perf_counter() - started) * 1000
-        generated = len(sequence) - prompt_tokens
         logger.debug("specialist %s wrote %s in %.0f ms", label, output, elapsed)
         try:
             call = json.loads(output)
@@ -201,29 +198,43 @@ class SpecialistEngine:
     def name_scores(self, label: str, text: str, today: date, previous: str | None = None) -> dict[str, float]:
         """The specialist's own logits for each choice's first name token (choices sharing it share it)."""
         with self._lock:
-            generator, prompt_tokens = self._start(label, text, today, previous)
-            if not self._to_name(generator, prompt_tokens):
-                raise SpecialistError(f"the {label} specialist's grammar did not reach the tool name")
+            generator, _ = self._start(label, text, today, previous)
             logits = np.asarray(generator.get_logits()).reshape(-1)
             del generator
         return {choice: float(logits[tokens[0]]) for choice, tokens in self._names[label].items()}
 
     def _start(self, label: str, text: str, today: date, previous: str | None) -> tuple[Any, int]:
-        """A generator with the prompt read, its grammar set and the specialist's adapter active."""
+        """A generator with the prompt and the call's opening read, its grammar set and the specialist's
+        adapter active: its logits are the tool name's first token's. Also the prompt's length, so that
+        the sequence from there on is the call."""
         import onnxruntime_genai as og
 
-        if label not in self._schemas:
+        if label not in self._grammars:
             raise KeyError(f"no specialist for {label!r} (there are: {', '.join(self.labels)})")
         prompt = render_prompt(text[:MAX_TEXT_CHARS], today, previous, label=label)
-        tokens = self._tokenizer.encode(prompt)
+        tokens = [int(t) for t in self._tokenizer.encode(prompt)]
         params = og.GeneratorParams(self._model)
         params.set_search_options(max_length=len(tokens) + MAX_CALL_TOKENS, do_sample=False)
-        params.set_guidance("json_schema", self._schemas[label], self.options.fast_forward)
+        params.set_guidance("lark_grammar", self._grammars[label], self.options.fast_forward)
         self._activate(label)
         generator = og.Generator(self._model, params)
         generator.set_active_adapter(self._adapters, label)
-        generator.append_tokens(tokens)
+        generator.append_tokens(tokens + self._opening)
         return generator, len(tokens)
+
+    def _finish(self, generator: Any, prompt_tokens: int, label: str) -> tuple[str, int]:
+        """Step until the call is written, or until the grammar forces all the rest of it: that rest is
+        added here, saving the last run of the model, whose only outcome would be the end of the call.
+        Returns the call and its length in tokens, the end token included."""
+        while True:
+            sequence = generator.get_sequence(0)[prompt_tokens:]
+            written = self._tokenizer.decode(sequence)
+            if generator.is_done():
+                return written, len(sequence)
+            rest = forced_rest(written, self._call_schemas[label])
+            if rest is not None:
+                return written + rest, len(sequence) + len(self._tokenizer.encode(rest)) + 1
+            generator.generate_next_token()
 
     def _activate(self, label: str) -> None:
         """Make ``label``'s adapter the one loaded; under the lock, so no other generation is running."""
@@ -253,17 +264,6 @@ class SpecialistEngine:
                 logger.debug("adapter %s stays loaded for now: %s", label, error)
                 continue
             self._loaded.discard(label)
-
-    def _to_name(self, generator: Any, prompt_tokens: int) -> bool:
-        """Step until the next logits are the tool name's first token; False if that never comes."""
-        for _ in range(len(_NAME_START) + 2):
-            written = self._tokenizer.decode(generator.get_sequence(0)[prompt_tokens:])
-            if written.endswith(_NAME_START) or (self.options.fast_forward and written == '{"'):
-                return True
-            if generator.is_done():
-                return False
-            generator.generate_next_token()
-        return False
 
     def _write_name(self, generator: Any, label: str, prior: Mapping[str, float]) -> str:
         """Pick the tool from both opinions, then make the generator write its name; returns the pick."""
