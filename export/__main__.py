@@ -34,11 +34,22 @@ def main(argv: list[str] | None = None) -> int:
     )
     prepare.add_argument("--model-dir", type=Path, default=DEFAULT_MODEL_DIR, help="default: %(default)s")
     prepare.add_argument("--cache-dir", type=Path, default=_DEFAULT_CACHE)
+    rescore = commands.add_parser(
+        "rescore",
+        help="score the shipped specialists again under this runtime's decoding and record it in the manifest "
+        "(after a change to the engine, not to the weights)",
+    )
+    rescore.add_argument("--model-dir", type=Path, default=DEFAULT_MODEL_DIR, help="default: %(default)s")
+    rescore.add_argument("--cache-dir", type=Path, default=_DEFAULT_CACHE)
     args = parser.parse_args(argv)
     if args.command == "prepare":
         from export.build import prepare_main
 
         return prepare_main(args.model_dir.resolve(), args.cache_dir.resolve())
+    if args.command == "rescore":
+        from export.build import rescore_main
+
+        return rescore_main(args.model_dir.resolve(), args.cache_dir.resolve())
 
     # Imported here so that `--help` answers without loading torch.
     from export.build import main as build_main

@@ -422,6 +422,20 @@ def main(model_dir: Path, cache_dir: Path, force: bool = False, only: str | None
     return 0
 
 
+def rescore_main(model_dir: Path, cache_dir: Path) -> int:
+    """Score the shipped specialists again under this runtime's decoding; 0 when the manifest is updated."""
+    from export.specialist_build import SpecialistGateError, rescore_specialists
+
+    console = Console(stderr=False)
+    try:
+        rescore_specialists(model_dir, cache_dir, console)
+    except (ModelError, SpecialistGateError) as error:
+        print(f"rescore failed: {error}", file=sys.stderr)
+        return 1
+    console.print(f"specialists: manifest updated in {model_dir}")
+    return 0
+
+
 def prepare_main(model_dir: Path, cache_dir: Path) -> int:
     """Build the specialists' base model when the model directory lacks it; 0 when it is ready."""
     from export.specialist_build import prepare_base_model

@@ -36,6 +36,7 @@ from edge_runtime.labels import SPECIALIST_LABELS
 from edge_runtime.manifest import BUILD_COMMAND, FileEntry, Manifest, ModelError
 from edge_runtime.router import Router
 from edge_runtime.specialists.engine import LOCAL_BUILD, SpecialistEngine, SpecialistOptions
+from edge_runtime.specialists.grammar import call_grammar
 from export import specialist_eval, specialist_onnx, specialist_train
 from export.specialist_data import SpecialistExample, specialist_examples, split_of
 from export.specialist_eval import SpecialistGate
@@ -144,12 +145,13 @@ def build_specialists(
     metrics, weights = {}, {}
     for precision in config.precisions:
         # Scores are cached by what they depend on, so a change of gate or choice rule re-decides at once.
-        depends = [adapter_keys, config.recipe(precision), router_key, specialist_eval.PRIOR_WEIGHTS]
+        depends = [adapter_keys, config.recipe(precision), router_key, specialist_eval.PRIOR_WEIGHTS, _decoding()]
         scored = work / f"eval-{precision}-{_digest(depends)[:16]}.json"
         if scored.is_file():
             cached = json.loads(scored.read_text())
         else:
             cached = _evaluate(
+                precision=precision,
                 base_dir=builds[precision],
                 adapters=adapter_files,
                 router=router,
@@ -159,12 +161,7 @@ def build_specialists(
             )
             scored.write_text(json.dumps(cached))
         metrics[precision], weights[precision] = cached["test"], cached["prior"]
-    best = max(specialist_eval.overall(metrics[p])["call_accuracy"] for p in config.precisions)
-    chosen = next(
-        p
-        for p in PRECISION_ORDER
-        if p in metrics and specialist_eval.overall(metrics[p])["call_accuracy"] >= best - CHOICE_MARGIN
-    )
+    chosen = _choose(metrics)
     failures = specialist_eval.gate_failures(metrics[chosen], metrics.get("fp32"), config.gate)
     print_summary(metrics, chosen, console)
     if failures:
@@ -183,6 +180,86 @@ def build_specialists(
         router_key=router_key,
     )
     return section
+
+
+def rescore_specialists(
+    model_dir: Path, cache_dir: Path, console: Console, config: SpecialistBuild | None = None
+) -> dict[str, Any]:
+    """Score the shipped adapters again under this runtime's decoding, and record it in the manifest.
+
+    For a change of the engine's decoding (its prompt reading, its grammar, onnxruntime-genai) that
+    leaves the weights alone: the prior weights, the test metrics, the golden outputs and the gate then
+    describe what the daemon runs, with no training. The other precisions' base models come from the
+    cache (built when missing). Raises ``ModelError`` when the data changed or the choice of precision
+    would change (both need a build), ``SpecialistGateError`` when the gate fails.
+    """
+    config = config or SpecialistBuild()
+    manifest = Manifest.load(model_dir)
+    section: dict[str, Any] = json.loads(json.dumps(manifest.model(SPECIALISTS_DIR)))
+    chosen = str(section["chosen"])
+    examples = {label: specialist_examples(label, seed=config.data_seed) for label in SPECIALIST_LABELS}
+    if {label: data_sha(rows) for label, rows in examples.items()} != section["training_data"]["sha256"]:
+        raise ModelError(f"the specialists' data changed since they were built; rebuild them with: {BUILD_COMMAND}")
+    adapters = {label: manifest.verified_path(SPECIALISTS_DIR, f"adapter:{label}") for label in section["adapters"]}
+    shipped = model_dir / SPECIALISTS_DIR / chosen
+    router = Router(model_dir)
+    validation = [e for label in SPECIALIST_LABELS for e in examples[label] if split_of(e) == "validation"]
+    tests = {label: [e for e in examples[label] if split_of(e) == "test"] for label in SPECIALIST_LABELS}
+    metrics, prior = {}, {}
+    for precision in config.precisions:
+        base_dir = shipped if precision == chosen else genai_build(precision, cache_dir, console, config)
+        scored = _evaluate(
+            precision=precision,
+            base_dir=base_dir,
+            adapters=adapters,
+            router=router,
+            validation=validation,
+            tests=tests,
+            console=console,
+        )
+        metrics[precision], prior[precision] = scored["test"], scored["prior"]
+    print_summary(metrics, chosen, console)
+    if _choose(metrics) != chosen:
+        raise ModelError(
+            f"under this decoding the build would ship {_choose(metrics)}, not {chosen}; rebuild with: {BUILD_COMMAND}"
+        )
+    failures = specialist_eval.gate_failures(metrics[chosen], metrics.get("fp32"), config.gate)
+    if failures:
+        raise SpecialistGateError(f"the {chosen} specialists fail the gate: " + "; ".join(failures))
+    section["metrics"] = _metrics_section(metrics)
+    section["tool_prior"]["by_precision"] = prior
+    section["variants"][chosen]["prior_weight"] = prior[chosen]["weight"]
+    section["runtime"] = {"onnxruntime": onnxruntime.__version__, "onnxruntime_genai": onnxruntime_genai.__version__}
+    section["golden"] = golden_outputs(shipped, adapters, examples)
+    from export.build import write_manifest_section
+
+    write_manifest_section(model_dir, SPECIALISTS_DIR, section)
+    return section
+
+
+def _choose(metrics: dict[str, dict[str, dict[str, Any]]]) -> str:
+    """The smallest precision within ``CHOICE_MARGIN`` of the best call accuracy."""
+    best = max(specialist_eval.overall(per_label)["call_accuracy"] for per_label in metrics.values())
+    return next(
+        p
+        for p in PRECISION_ORDER
+        if p in metrics and specialist_eval.overall(metrics[p])["call_accuracy"] >= best - CHOICE_MARGIN
+    )
+
+
+def _metrics_section(metrics: dict[str, dict[str, dict[str, Any]]]) -> dict[str, Any]:
+    return {
+        precision: {
+            "overall": specialist_eval.overall(per_label),
+            "per_label": {label: {k: v for k, v in m.items() if k != "mistakes"} for label, m in per_label.items()},
+        }
+        for precision, per_label in metrics.items()
+    }
+
+
+def _decoding() -> list[str]:
+    """What the engine decodes under, so that a change to it scores the builds again."""
+    return [call_grammar(label) for label in SPECIALIST_LABELS]
 
 
 def specialists_up_to_date(model_dir: Path, key: str) -> bool:
@@ -293,6 +370,7 @@ def _genai_build(work: Path, checkpoint: Path, precision: str, config: Specialis
 
 def _evaluate(
     *,
+    precision: str,
     base_dir: Path,
     adapters: dict[str, Path],
     router: Router,
@@ -304,7 +382,6 @@ def _evaluate(
     prior = specialist_eval.router_prior(router)
     engine = SpecialistEngine(base_dir, adapters, SpecialistOptions(threads=2, prior_weight=0.0))
     weight, by_weight = specialist_eval.choose_prior_weight(engine, prior, validation)
-    precision = base_dir.name.split("-")[1]
     console.print(f"specialists: {precision} prior weight {weight} (validation tool accuracy by weight: {by_weight})")
     engine = SpecialistEngine(base_dir, adapters, SpecialistOptions(threads=2, prior_weight=weight))
     results = {}
@@ -394,13 +471,7 @@ def _install(
             "margin": CHOICE_MARGIN,
         },
         "gate": config.gate.as_dict(),
-        "metrics": {
-            precision: {
-                "overall": specialist_eval.overall(per_label),
-                "per_label": {label: {k: v for k, v in m.items() if k != "mistakes"} for label, m in per_label.items()},
-            }
-            for precision, per_label in metrics.items()
-        },
+        "metrics": _metrics_section(metrics),
     }
     from export.build import write_manifest_section
 
