@@ -225,7 +225,7 @@ class SpecialistEngine:
     def _finish(self, generator: Any, prompt_tokens: int, label: str) -> tuple[str, int]:
         """Step until the call is written, or until the grammar forces all the rest of it: that rest is
         added here, saving the last run of the model, whose only outcome would be the end of the call.
-        Returns the call and its length in tokens, the end token included."""
+        Returns the call and its length in tokens."""
         while True:
             sequence = generator.get_sequence(0)[prompt_tokens:]
             written = self._tokenizer.decode(sequence)
@@ -233,7 +233,7 @@ class SpecialistEngine:
                 return written, len(sequence)
             rest = forced_rest(written, self._call_schemas[label])
             if rest is not None:
-                return written + rest, len(sequence) + len(self._tokenizer.encode(rest)) + 1
+                return written + rest, len(sequence) + len(self._tokenizer.encode(rest))
             generator.generate_next_token()
 
     def _activate(self, label: str) -> None:
