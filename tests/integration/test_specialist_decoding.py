@@ -3,13 +3,17 @@ the engine steps must leave every recorded call as it was."""
 
 from __future__ import annotations
 
+import json
+import shutil
+import subprocess
+import sys
 from datetime import date
 from pathlib import Path
 from typing import Any
 
 import pytest
 
-from edge_runtime.manifest import Manifest
+from edge_runtime.manifest import MANIFEST_NAME, Manifest
 from edge_runtime.specialists.engine import SpecialistEngine, SpecialistOptions
 from edge_runtime.specialists.grammar import CALL_OPENING
 
@@ -39,3 +43,28 @@ def test_when_the_golden_prompts_are_asked_again_then_each_specialist_writes_its
         assert output.text.startswith(CALL_OPENING)
         # The opening is read with the prompt but is part of what the specialist wrote.
         assert output.generated_tokens >= 4
+
+
+def test_when_the_specialists_data_changed_since_their_build_then_rescore_refuses_and_writes_nothing(
+    model_dir: Path, tmp_path: Path
+) -> None:
+    copy = tmp_path / "v1"
+    shutil.copytree(model_dir, copy)
+    manifest = copy / MANIFEST_NAME
+    data = json.loads(manifest.read_text())
+    data["models"]["specialists"]["training_data"]["sha256"]["savings"] = "0" * 64
+    manifest.write_text(json.dumps(data, indent=2) + "\n")
+    before = manifest.read_bytes()
+
+    done = subprocess.run(
+        [sys.executable, "-m", "export", "rescore", "--model-dir", str(copy)],
+        capture_output=True,
+        text=True,
+        timeout=300,
+        check=False,
+    )
+
+    assert done.returncode == 1
+    assert "data changed since they were built" in done.stderr
+    assert "python -m export build" in done.stderr
+    assert manifest.read_bytes() == before
