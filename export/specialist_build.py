@@ -140,8 +140,7 @@ def build_specialists(
         specialist_onnx.write_adapter(specialist_onnx.adapter_arrays(arrays, config.train.scaling), input_names, path)
         adapter_files[label] = path
 
-    validation = [e for label in SPECIALIST_LABELS for e in examples[label] if split_of(e) == "validation"]
-    tests = {label: [e for e in examples[label] if split_of(e) == "test"] for label in SPECIALIST_LABELS}
+    validation, tests = _scoring_splits(examples)
     metrics, weights = {}, {}
     for precision in config.precisions:
         # Scores are cached by what they depend on, so a change of gate or choice rule re-decides at once.
@@ -162,10 +161,8 @@ def build_specialists(
             scored.write_text(json.dumps(cached))
         metrics[precision], weights[precision] = cached["test"], cached["prior"]
     chosen = _choose(metrics)
-    failures = specialist_eval.gate_failures(metrics[chosen], metrics.get("fp32"), config.gate)
     print_summary(metrics, chosen, console)
-    if failures:
-        raise SpecialistGateError(f"the {chosen} specialists fail the gate: " + "; ".join(failures))
+    _check_gate(metrics, chosen, config.gate)
 
     section = _install(
         model_dir=model_dir,
@@ -203,8 +200,7 @@ def rescore_specialists(
     adapters = {label: manifest.verified_path(SPECIALISTS_DIR, f"adapter:{label}") for label in section["adapters"]}
     shipped = model_dir / SPECIALISTS_DIR / chosen
     router = Router(model_dir)
-    validation = [e for label in SPECIALIST_LABELS for e in examples[label] if split_of(e) == "validation"]
-    tests = {label: [e for e in examples[label] if split_of(e) == "test"] for label in SPECIALIST_LABELS}
+    validation, tests = _scoring_splits(examples)
     metrics, prior = {}, {}
     for precision in config.precisions:
         base_dir = shipped if precision == chosen else genai_build(precision, cache_dir, console, config)
@@ -223,9 +219,7 @@ def rescore_specialists(
         raise ModelError(
             f"under this decoding the build would ship {_choose(metrics)}, not {chosen}; rebuild with: {BUILD_COMMAND}"
         )
-    failures = specialist_eval.gate_failures(metrics[chosen], metrics.get("fp32"), config.gate)
-    if failures:
-        raise SpecialistGateError(f"the {chosen} specialists fail the gate: " + "; ".join(failures))
+    _check_gate(metrics, chosen, config.gate)
     section["metrics"] = _metrics_section(metrics)
     section["tool_prior"]["by_precision"] = prior
     section["variants"][chosen]["prior_weight"] = prior[chosen]["weight"]
@@ -235,6 +229,22 @@ def rescore_specialists(
 
     write_manifest_section(model_dir, SPECIALISTS_DIR, section)
     return section
+
+
+def _scoring_splits(
+    examples: dict[str, list[SpecialistExample]],
+) -> tuple[list[SpecialistExample], dict[str, list[SpecialistExample]]]:
+    """The validation split, where the prior weight is chosen, and each specialist's test split."""
+    validation = [e for label in SPECIALIST_LABELS for e in examples[label] if split_of(e) == "validation"]
+    tests = {label: [e for e in examples[label] if split_of(e) == "test"] for label in SPECIALIST_LABELS}
+    return validation, tests
+
+
+def _check_gate(metrics: dict[str, dict[str, dict[str, Any]]], chosen: str, gate: SpecialistGate) -> None:
+    """Raise ``SpecialistGateError`` when the chosen build fails the gate."""
+    failures = specialist_eval.gate_failures(metrics[chosen], metrics.get("fp32"), gate)
+    if failures:
+        raise SpecialistGateError(f"the {chosen} specialists fail the gate: " + "; ".join(failures))
 
 
 def _choose(metrics: dict[str, dict[str, dict[str, Any]]]) -> str:
